@@ -1,0 +1,5 @@
+import sys
+
+from redcaplint.cli import main
+
+sys.exit(main())

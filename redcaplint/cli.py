@@ -1,0 +1,255 @@
+"""Command line, in the manner of ruff: `check`, `rule`, `rules`, `demo`.
+
+Exit status: 0 no findings, 1 findings, 2 usage, configuration or internal error.
+Imports are lazy so that a pre-commit run on one small file starts fast.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Optional
+
+from redcaplint import __version__
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse exits 2 too; keep one line
+        raise UsageError(message)
+
+
+def _codes(text: str) -> list[str]:
+    return [c.strip().upper() for c in text.split(",") if c.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="redcaplint", description="A linter for REDCap API scripts.")
+    p.add_argument("--version", action="version", version=f"redcaplint {__version__}")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    c = sub.add_parser("check", help="lint files and folders (default: .)")
+    c.add_argument("paths", nargs="*", default=None, metavar="PATH")
+    c.add_argument("--select", type=_codes, help="rule codes or prefixes to enable (RC2,RC101)")
+    c.add_argument("--extend-select", type=_codes, default=[], help="add to the selection")
+    c.add_argument("--ignore", type=_codes, default=[], help="rule codes or prefixes to disable")
+    c.add_argument("--output-format", choices=("text", "concise", "json"),
+                   default=os.environ.get("REDCAPLINT_OUTPUT_FORMAT", "text"))
+    c.add_argument("--statistics", action="store_true", help="count findings per rule")
+    c.add_argument("--config", metavar="FILE", help="use this configuration file")
+    c.add_argument("--isolated", action="store_true", help="ignore configuration files")
+    c.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
+    c.add_argument("--no-color", action="store_true", help="no colour (also NO_COLOR)")
+    c.add_argument("-j", "--jobs", type=int, default=0, help="processes (default: all cores)")
+    c.add_argument("--stdin-filename", metavar="NAME", help="name (and language) for `-` input")
+    c.add_argument("--force-exclude", action="store_true", help="apply exclude to named files too")
+    c.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+
+    r = sub.add_parser("rule", help="print a rule's documentation")
+    r.add_argument("code", metavar="CODE")
+    sub.add_parser("rules", help="list every rule")
+    d = sub.add_parser("demo", help="lint the sample scripts shipped with redcaplint")
+    d.add_argument("--no-color", action="store_true")
+    return p
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 2
+        if args.command == "rule":
+            return cmd_rule(args.code)
+        if args.command == "rules":
+            return cmd_rules()
+        if args.command == "demo":
+            return cmd_demo(args)
+        return cmd_check(args)
+    except UsageError as exc:
+        print(f"redcaplint: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+def _use_color(args) -> bool:
+    return not getattr(args, "no_color", False) and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+
+
+def cmd_rule(key: str) -> int:
+    from redcaplint.registry import by_name_or_code
+
+    rule = by_name_or_code(key)
+    if rule is None:
+        raise UsageError(f"unknown rule {key!r} (see `redcaplint rules`)")
+    print(render_rule_doc(rule))
+    return 0
+
+
+def render_rule_doc(rule) -> str:
+    sections = rule.doc_sections()
+    fix = {"safe": "Fix is always available (safe).", "unsafe": "Fix is available with --unsafe-fixes.",
+           "suggestion": "A suggestion is shown; no automatic edit.", "none": "No fix."}[rule.fix]
+    out = [f"# {rule.name} ({rule.code})", "", f"Default severity: {rule.severity}. {fix}", ""]
+    for title, body in sections.items():
+        out += [f"## {title}", body, ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def cmd_rules() -> int:
+    from redcaplint.registry import all_rules
+
+    for code, rule in all_rules().items():
+        summary = rule.doc_sections().get("What it does", "").split(". ")[0].replace("\n", " ")
+        print(f"{code}  {rule.name:<28} {rule.severity:<8} {summary}")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from importlib import resources
+
+    demo = resources.files("redcaplint").joinpath("demo")
+    folder = str(demo)
+    print(f"redcaplint {__version__}: linting the sample REDCap scripts in {folder}\n", file=sys.stderr)
+    ns = argparse.Namespace(paths=[folder], select=None, extend_select=[], ignore=[], output_format="text",
+                            statistics=True, config=None, isolated=True, quiet=False,
+                            no_color=args.no_color, jobs=1, stdin_filename=None, force_exclude=False,
+                            exit_zero=True)
+    code = cmd_check(ns)
+    return 0 if code in (0, 1) else code
+
+
+def cmd_check(args) -> int:
+    from redcaplint.config import ConfigError, find_config, load
+    from redcaplint.registry import all_rules, enabled, is_valid_selector
+
+    paths = args.paths or ["."]
+    try:
+        if args.isolated:
+            config = load(None)
+        elif args.config:
+            cfg = Path(args.config)
+            if not cfg.is_file():
+                raise UsageError(f"configuration file not found: {args.config}")
+            config = load(cfg)
+        else:
+            start = Path(paths[0]) if paths[0] != "-" else Path.cwd()
+            config = load(find_config(start if start.exists() else Path.cwd()))
+    except ConfigError as exc:
+        print(f"redcaplint: error: {exc}", file=sys.stderr)
+        return 2
+    for sel in (args.select or []) + args.extend_select + args.ignore:
+        if not is_valid_selector(sel):
+            raise UsageError(f"unknown rule code or prefix {sel!r}")
+    select = args.select if args.select is not None else config.select
+    select = select + config.extend_select + args.extend_select
+    rules = enabled(select, config.ignore + args.ignore)
+    if args.jobs < 0:
+        raise UsageError("--jobs must be 0 (all cores) or more")
+
+    from redcaplint import engine
+
+    results = []
+    if paths == ["-"]:
+        name = args.stdin_filename or "-"
+        from redcaplint.frontends import language_of, supported
+
+        language = language_of(name) or "python"
+        if not supported(language):
+            raise UsageError(f"{name}: {language} files are not supported yet")
+        from redcaplint.files import decode
+
+        text, notice = decode(sys.stdin.buffer.read())
+        if text is None:
+            print(f"{name}: {notice}", file=sys.stderr)
+            return 2
+        results.append(engine.lint_safely(text, name, language, config, rules))
+    else:
+        from redcaplint.files import discover
+
+        missing = [p for p in paths if not os.path.lexists(p)]
+        if missing:
+            raise UsageError(f"no such file or directory: {missing[0]}")
+        targets = [(t.path, t.display, t.language) for t in
+                   discover(paths, config.exclude + config.extend_exclude, config.root, args.force_exclude)]
+        jobs = args.jobs or os.cpu_count() or 1
+        progress = _progress(len(targets))
+        results = list(engine.lint_many(targets, config, rules, jobs, progress))
+        if progress:
+            progress(0, done=True)
+
+    return report(results, args)
+
+
+def _progress(total: int):
+    """A counter on stderr for long runs in a terminal; never in pipes or CI."""
+    if total < 200 or not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+    state = {"n": 0}
+
+    def tick(n: int, done: bool = False) -> None:
+        state["n"] += n
+        if done:
+            sys.stderr.write("\r" + " " * 40 + "\r")
+        elif state["n"] % 50 < n or state["n"] == total:
+            sys.stderr.write(f"\rlinting {state['n']}/{total} files")
+        sys.stderr.flush()
+
+    return tick
+
+
+def report(results, args) -> int:
+    from redcaplint.output import formatter
+
+    findings = [f for r in results for f in r.findings]
+    unsupported = Counter()
+    had_error = False
+    for r in results:
+        if r.notice is None:
+            continue
+        if "not supported yet" in r.notice:
+            unsupported[r.notice.split(" files")[0]] += 1
+            continue
+        had_error = had_error or r.error
+        print(f"{r.display}: {r.notice}", file=sys.stderr)
+    if unsupported and not args.quiet:
+        kinds = ", ".join(f"{n} {lang}" for lang, n in sorted(unsupported.items()))
+        print(f"redcaplint: skipped files of languages not supported yet: {kinds}", file=sys.stderr)
+    color = _use_color(args)
+    out = sys.stdout
+    formatter(args.output_format)(findings, out, color)
+    if args.statistics:
+        _statistics(findings, out)
+    if not args.quiet and args.output_format != "json":
+        fixable = sum(1 for f in findings if f.fix is not None and f.fix.edits and f.fix.applicability == "safe")
+        suppressed = sum(r.suppressed for r in results)
+        linted = sum(1 for r in results if r.notice is None or "replacement" in (r.notice or ""))
+        summary = f"Found {len(findings)} finding{'s' if len(findings) != 1 else ''} in {linted} file{'s' if linted != 1 else ''}"
+        if fixable:
+            summary += f" ({fixable} fixable with a safe fix [*])"
+        if suppressed:
+            summary += f"; {suppressed} suppressed inline"
+        print(summary + "." if findings else f"All checks passed ({linted} files).", file=sys.stderr)
+    if had_error:
+        return 2
+    if findings and not getattr(args, "exit_zero", False):
+        return 1
+    return 0
+
+
+def _statistics(findings, out) -> None:
+    counts = Counter((f.code, f.name) for f in findings)
+    fix_kind: dict[str, str] = {}
+    for f in findings:
+        kind = "" if f.fix is None or not f.fix.edits else ("[*]" if f.fix.applicability == "safe" else "[~]")
+        fix_kind[f.code] = kind if f.code not in fix_kind or fix_kind[f.code] == kind else "[-]"
+    for (code, name), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        out.write(f"{n:>5}\t{code}\t{fix_kind.get(code, ''):<4}{name}\n")

@@ -1,0 +1,153 @@
+"""Lint one file: read → front end → resolve → enabled rules → suppress → mask. Never raises:
+a file that breaks the linter becomes a one-line notice and the run goes on. Many files are
+linted in a pool of processes, in chunks, so per-file overhead stays small."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+from redcaplint.config import Config
+from redcaplint.findings import Edit, Finding, Fix
+from redcaplint.frontends import front_end, supported
+from redcaplint.model import Script, Span
+from redcaplint.source import Source
+from redcaplint.tokens import mask
+
+
+@dataclass
+class FileResult:
+    display: str
+    findings: list[Finding] = field(default_factory=list)
+    notice: Optional[str] = None
+    error: bool = False  # an internal error (exit 2)
+    suppressed: int = 0
+
+
+def lint_text(text: str, display: str, language: str, config: Config, rules: list) -> FileResult:
+    from redcaplint.resolve import analyse
+    from redcaplint.rule import RuleContext
+    from redcaplint.suppress import directives, is_suppressed
+
+    source = Source(display, text)
+    result = FileResult(display)
+    script: Script = front_end(language).build(source)
+    raw: list[tuple] = []
+
+    def report(rule, span: Span, message: str, fix: Optional[Fix] = None) -> None:
+        raw.append((rule, span, message, fix))
+
+    if script.syntax_error is not None:
+        # a file that does not parse gets RC001 and the text-level token scan only
+        active = [r for r in rules if r.code in ("RC001", "RC101")]
+    else:
+        active = rules
+    facts = analyse(script) if script.syntax_error is None else None
+    analysis = getattr(script, "analysis", None)
+    if facts is None:
+        from redcaplint.resolve import Analysis, Facts
+
+        analysis = Analysis(script)
+        facts = Facts([], {}, {}, [], [], {})
+    ctx = RuleContext(script, facts, analysis, config, report)
+    for rule_cls in active:
+        rule_cls(ctx).check()
+
+    table = directives(source, language)
+    ignored = config.ignored_for(display)
+    seen = set()
+    for rule, span, message, fix in raw:
+        if ignored and any(rule.code.startswith(c) or c == "ALL" for c in ignored):
+            continue
+        key = (rule.code, span.start, span.end)
+        if key in seen:
+            continue
+        seen.add(key)
+        line, col = source.line_col(span.start)
+        end_line, end_col = source.line_col(span.end)
+        finding = Finding(rule.code, rule.name, config.severity.get(rule.code, rule.severity), display,
+                          line, col, end_line, end_col, message, fix, span.start, span.end)
+        if is_suppressed(finding, table):
+            result.suppressed += 1
+            continue
+        finding.extra["source"] = [source.line_text(n) for n in range(line, min(end_line, line + 4) + 1)]
+        result.findings.append(_masked(finding))
+    result.findings.sort(key=Finding.sort_key)
+    return result
+
+
+def _masked(f: Finding) -> Finding:
+    """The single choke point: nothing leaves the engine with a whole token in it."""
+    f.message = mask(f.message)
+    f.extra["source"] = [mask(line) for line in f.extra.get("source", [])]
+    if f.fix is not None:
+        f.fix = Fix(f.fix.applicability, mask(f.fix.description),
+                    tuple(Edit(e.start, e.end, mask(e.content)) for e in f.fix.edits))
+    return f
+
+
+def lint_file(path: str, display: str, language: Optional[str], config: Config, rules: list) -> FileResult:
+    from redcaplint.files import read_text
+
+    if not supported(language):
+        return FileResult(display, notice=f"{language or 'unknown'} files are not supported yet, skipped")
+    text, notice = read_text(path)
+    if text is None:
+        return FileResult(display, notice=notice)
+    result = lint_safely(text, display, language, config, rules)
+    if notice and result.notice is None:
+        result.notice = notice
+    return result
+
+
+def lint_safely(text: str, display: str, language: str, config: Config, rules: list) -> FileResult:
+    try:
+        return lint_text(text, display, language, config, rules)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - ast-grep raises PanicException (a BaseException)
+        message = mask(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        return FileResult(display, notice=f"internal error, file skipped: {type(exc).__name__}: {message[:200]}",
+                          error=True)
+
+
+# --- many files ------------------------------------------------------------------------------
+
+_WORKER: dict = {}
+
+
+def _init_worker(config: Config, codes: list[str]) -> None:
+    from redcaplint.registry import all_rules
+
+    rules = all_rules()
+    _WORKER["config"] = config
+    _WORKER["rules"] = [rules[c] for c in codes]
+
+
+def _lint_chunk(chunk: list[tuple[str, str, Optional[str]]]) -> list[FileResult]:
+    return [lint_file(p, d, lang, _WORKER["config"], _WORKER["rules"]) for p, d, lang in chunk]
+
+
+def lint_many(targets: list[tuple[str, str, Optional[str]]], config: Config, rules: list, jobs: int,
+              progress=None) -> Iterable[FileResult]:
+    """Yield results in the order of `targets`. One process per core when it pays off."""
+    if jobs <= 1 or len(targets) < 16:
+        for t in targets:
+            res = lint_file(*t, config, rules)
+            if progress:
+                progress(1)
+            yield res
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing
+
+    size = max(8, min(64, len(targets) // (jobs * 4) or 1))
+    chunks = [targets[i:i + size] for i in range(0, len(targets), size)]
+    codes = [r.code for r in rules]
+    ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
+                             initargs=(config, codes)) as pool:
+        for results in pool.map(_lint_chunk, chunks):
+            if progress:
+                progress(len(results))
+            yield from results

@@ -1,0 +1,264 @@
+"""The language-neutral script model.
+
+Front ends (one per language) turn a parse tree into these plain facts; `resolve.py` derives
+the REDCap meaning (API calls with resolved parameters, the call graph, what one iteration of
+a loop executes); rules read only this model. Nothing here knows a parser or a language: a
+Span is a pair of character offsets into the file's text, and names are strings.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+from redcaplint.source import Source
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+
+    def contains(self, other: "Span") -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+
+# ---------------------------------------------------------------------------------------------
+# Values: expressions as far as the rules care about them.
+
+
+@dataclass(frozen=True, slots=True)
+class Str:
+    span: Span
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Num:
+    span: Span
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class Const:
+    """True, False, None (and their spellings in other languages)."""
+
+    span: Span
+    value: object
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    span: Span
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Attr:
+    """`base.attr` read as a value (not called)."""
+
+    span: Span
+    base: "Value"
+    attr: str
+
+
+@dataclass(frozen=True, slots=True)
+class Dict:
+    """A mapping literal; `open` means keys the linter cannot see may be present (`**x`)."""
+
+    span: Span
+    entries: tuple[tuple["Value", "Value"], ...]
+    open: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Seq:
+    span: Span
+    items: tuple["Value", ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Concat:
+    """String building: f-strings, `a + b`, `"%s" % x`, `.format`, `paste0`."""
+
+    span: Span
+    parts: tuple["Value", ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BinOp:
+    span: Span
+    op: str
+    left: "Value"
+    right: "Value"
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A call. `callee` is the qualified name after import aliases (`requests.post`), or the
+    bare method name when `receiver` is set (`s.post` → callee "post", receiver Name s)."""
+
+    span: Span
+    callee: str
+    args: tuple["Value", ...] = ()
+    kwargs: tuple[tuple[str, "Value"], ...] = ()
+    receiver: Optional["Value"] = None
+    star: bool = False  # *args / **kwargs present: unknown arguments may be passed
+
+    def kwarg(self, name: str) -> Optional["Value"]:
+        for key, value in self.kwargs:
+            if key == name:
+                return value
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class EnvLookup:
+    """A secret read from outside the code: environment, keyring, password prompt."""
+
+    span: Span
+    key: Optional["Value"]
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """A function parameter (what a name resolves to inside a function)."""
+
+    span: Span
+    function: int
+    name: str
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    span: Span
+
+
+Value = Union[Str, Num, Const, Name, Attr, Dict, Seq, Concat, BinOp, Call, EnvLookup, Param, Unknown]
+
+
+# ---------------------------------------------------------------------------------------------
+# Facts a front end emits.
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionDef:
+    id: int
+    name: str
+    span: Span
+    body: Span
+    params: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Loop:
+    """One iteration construct. `body` is what runs once per element (for a `map(f, xs)` it
+    is the span of `f`, where the per-element call is charged)."""
+
+    kind: str
+    span: Span
+    body: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Assign:
+    """`target = value` (kind "set"), `target[key] = value` ("item"), `target.update(value)`
+    ("update"), `target.key = value` ("attr")."""
+
+    span: Span
+    target: str
+    value: Value
+    kind: str = "set"
+    key: Optional[Value] = None
+
+
+@dataclass(frozen=True, slots=True)
+class CallSite:
+    call: Call
+    reference: bool = False  # a function passed by name to an iteration (`map(f, xs)`)
+
+
+@dataclass(frozen=True, slots=True)
+class Sleep:
+    span: Span
+    seconds: Optional[Value]  # None: unknown (no argument the linter can read)
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    span: Span
+    kind: str  # print, log, file
+    args: tuple[Value, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Dispatch:
+    """Work handed to a pool, `asyncio.gather`, a TaskGroup, joblib …; `targets` are the
+    function references or coroutine calls dispatched."""
+
+    span: Span
+    kind: str
+    targets: tuple[Value, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """A transport option the language front end recognised: TLS off, a timeout."""
+
+    span: Span
+    kind: str  # "tls-off"
+    subject: Optional[str] = None  # the object it was set on (`session.verify = False`)
+
+
+@dataclass(frozen=True, slots=True)
+class SyntaxProblem:
+    offset: int
+    message: str
+
+
+# ---------------------------------------------------------------------------------------------
+# What resolve.py derives.
+
+
+@dataclass(frozen=True, slots=True)
+class ApiParam:
+    name: str
+    value: Value  # resolved through names
+    site: Span  # where the value is written in the request or payload
+
+
+@dataclass
+class ApiCall:
+    span: Span  # the call expression; its first line is the anchor
+    kind: str  # "http" or "client"
+    library: str
+    method: str
+    scope: int
+    params: dict[str, ApiParam] = field(default_factory=dict)
+    open: bool = False  # parameters the linter cannot see may be present
+    operation: str = "unknown"  # export, import, delete, rename, create, other
+    content: Optional[str] = None
+    timeout: str = "unknown"  # "set", "missing", "none" (explicitly none/0), "default"
+    via_helper: bool = False  # parameters merged from a helper call (reported there)
+    inner: Optional["ApiCall"] = None
+    url: Optional[Value] = None  # the endpoint, resolved through names
+
+    def has(self, name: str) -> bool:
+        return name in self.params
+
+
+@dataclass
+class Script:
+    source: Source
+    language: str
+    functions: list[FunctionDef] = field(default_factory=list)
+    loops: list[Loop] = field(default_factory=list)
+    assigns: list[Assign] = field(default_factory=list)
+    calls: list[CallSite] = field(default_factory=list)
+    sleeps: list[Sleep] = field(default_factory=list)
+    outputs: list[Output] = field(default_factory=list)
+    dispatches: list[Dispatch] = field(default_factory=list)
+    options: list[Option] = field(default_factory=list)
+    syntax_error: Optional[SyntaxProblem] = None
+    # filled in by resolve.analyse()
+    facts: "object" = None

@@ -1,0 +1,722 @@
+"""Language-neutral passes over a Script: scopes, name resolution, API-call recognition, the
+call graph and what one iteration executes. Rules read the `Facts` built here.
+
+Nothing here knows a language: front ends emit qualified callee names and plain values, and
+which callee is a REDCap request comes from `rules/data/clients.toml`.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable, Iterator, Optional
+
+from redcaplint.model import (
+    ApiCall, ApiParam, Assign, Attr, BinOp, Call, CallSite, Concat, Const, Dict, EnvLookup,
+    FunctionDef, Loop, Name, Num, Param, Script, Seq, Sleep, Span, Str, Unknown, Value,
+)
+
+MAX_RESOLVE_DEPTH = 24
+TOKENISH = re.compile(
+    r"(?i)(^|[_.])(redcap_?)?(api_?|super_?|project_?)?(token|apikey|api_key|key)s?$")
+NOT_TOKEN_NAME = re.compile(r"(?i)(file|path|name|var|env|len|length|count|url|type|header|dir|col)s?$")
+ENV_TOKEN_KEY = re.compile(r"(?i)token|key|secret|pass")
+INDEXED_PARAM = re.compile(r"^(\w+)\[\d*\]$")
+STRING_METHODS = {"strip", "rstrip", "lstrip", "upper", "lower", "encode", "decode", "format",
+                  "replace", "join"}
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    from redcaplint.rules import load_data
+
+    return {"clients": load_data("clients"), "api": load_data("api")}
+
+
+@dataclass
+class Surface:
+    """The call surfaces of one language, indexed for lookups."""
+
+    http_functions: dict[str, tuple[str, int]] = field(default_factory=dict)  # callee -> (lib, url idx)
+    http_clients: dict[str, str] = field(default_factory=dict)  # ctor -> lib
+    http: dict[str, dict] = field(default_factory=dict)
+    request_objects: set[str] = field(default_factory=set)
+    client_ctors: dict[str, str] = field(default_factory=dict)
+    clients: dict[str, dict] = field(default_factory=dict)
+    distinctive: dict[str, str] = field(default_factory=dict)  # method -> lib
+
+
+@lru_cache(maxsize=None)
+def surface(language: str) -> Surface:
+    table = _data()["clients"].get(language, {})
+    s = Surface()
+    for lib, spec in table.get("http", {}).items():
+        s.http[lib] = spec
+        for fn, idx in spec.get("functions", {}).items():
+            s.http_functions[fn] = (lib, idx)
+        for ctor in spec.get("clients", []):
+            s.http_clients[ctor] = lib
+        s.request_objects.update(spec.get("request_objects", []))
+    for lib, spec in table.get("clients", {}).items():
+        s.clients[lib] = spec
+        for ctor in spec.get("constructors", []):
+            s.client_ctors[ctor] = lib
+        for method in spec.get("distinctive", []):
+            s.distinctive.setdefault(method, lib)
+    return s
+
+
+@dataclass
+class ClientCtor:
+    span: Span
+    library: str
+    call: Call
+    scope: int
+
+
+@dataclass
+class Facts:
+    api_calls: list[ApiCall]
+    reaches_api: dict[int, bool]  # function id -> makes an API call, directly or via helpers
+    sleeps_in: dict[int, list[Sleep]]  # function id -> sleeps it (transitively) executes
+    iterations: list["Iteration"]
+    local_calls: list[tuple[CallSite, int, int]]  # (site, caller scope, callee function id)
+    callees: dict[int, set[int]]
+    ctors: list[ClientCtor] = field(default_factory=list)
+    http_calls: list[tuple[Call, str, int]] = field(default_factory=list)  # lib, scope
+    transports: list[tuple[Call, tuple[str, ...]]] = field(default_factory=list)  # verify kwargs
+
+
+@dataclass
+class Iteration:
+    loop: Optional[Loop]  # None for recursion
+    span: Span
+    scope: int
+    events: list[tuple[Span, Optional[ApiCall], Optional[int]]]  # (anchor, api call, helper fn)
+    sleeps: list[Sleep]
+
+    @property
+    def first(self) -> Span:
+        return min((e[0] for e in self.events), key=lambda s: s.start)
+
+
+class Analysis:
+    """Scopes, name lookups and resolved facts of one Script, computed once."""
+
+    def __init__(self, script: Script) -> None:
+        self.script = script
+        self.surface = surface(script.language)
+        self.functions = sorted(script.functions, key=lambda f: f.span.start)
+        self._fn_starts = [f.body.start for f in self.functions]
+        self.by_id = {f.id: f for f in self.functions}
+        self.by_name: dict[str, FunctionDef] = {}
+        for f in self.functions:
+            self.by_name.setdefault(f.name, f)
+        self.parent: dict[int, int] = {f.id: self.scope_of(f.span) for f in self.functions}
+        self.assigns: dict[tuple[int, str], list[Assign]] = {}
+        for a in script.assigns:
+            self.assigns.setdefault((self.scope_of(a.span), a.target), []).append(a)
+        for items in self.assigns.values():
+            items.sort(key=lambda a: a.span.start)
+        self.loops = sorted(script.loops, key=lambda l: l.span.start)
+        self._loop_scope = {id(l): self.scope_of(l.span) for l in self.loops}
+        self._dispatch_spans = [d.span for d in script.dispatches]
+
+    # -- scopes ---------------------------------------------------------------------------
+    def scope_of(self, span: Span) -> int:
+        """Innermost function whose body contains span (0: module)."""
+        i = bisect.bisect_right(self._fn_starts, span.start) - 1
+        best = 0
+        best_start = -1
+        while i >= 0:
+            f = self.functions[i]
+            if f.body.start <= span.start and span.end <= f.body.end and f.body.start > best_start:
+                best, best_start = f.id, f.body.start
+                break
+            i -= 1
+        return best
+
+    def loop_of(self, span: Span, scope: int) -> Optional[Loop]:
+        best: Optional[Loop] = None
+        for loop in self.loops:
+            if loop.span.start > span.start:
+                break
+            if loop.body.contains(span) and loop.span != span and self._loop_scope[id(loop)] == scope:
+                if best is None or loop.body.start >= best.body.start:
+                    best = loop
+        return best
+
+    def dispatched(self, span: Span) -> bool:
+        return any(d.contains(span) and d != span for d in self._dispatch_spans)
+
+    # -- names ----------------------------------------------------------------------------
+    def lookup(self, name: str, scope: int, pos: int) -> Optional[tuple[Value, int, int]]:
+        """The value last assigned to `name` before `pos`, with mutations applied; falls back
+        to parameters and enclosing scopes. Returns (value, scope, position)."""
+        while True:
+            items = self.assigns.get((scope, name))
+            if items:
+                sets = [a for a in items if a.kind == "set"]
+                before = [a for a in sets if a.span.start < pos]
+                base = before[-1] if before else (sets[-1] if scope == 0 and sets else None)
+                if base is not None:
+                    value = base.value
+                    muts = [a for a in items if a.kind in ("item", "update")
+                            and base.span.start < a.span.start and (a.span.start < pos or scope == 0)]
+                    if muts and isinstance(value, Dict):
+                        value = self._mutate(value, muts)
+                    return value, scope, base.span.end
+            if scope:
+                fn = self.by_id[scope]
+                if name in fn.params:
+                    return Param(fn.span, fn.id, name, fn.params.index(name)), scope, pos
+                scope = self.parent.get(scope, 0)
+                pos = 1 << 60
+                continue
+            if name in self.by_name:
+                return None
+            return None
+
+    def _mutate(self, base: Dict, muts: list[Assign]) -> Dict:
+        entries = list(base.entries)
+        is_open = base.open
+        for m in muts:
+            if m.kind == "item" and m.key is not None:
+                entries.append((m.key, m.value))
+            elif m.kind == "update":
+                if isinstance(m.value, Dict):
+                    entries.extend(m.value.entries)
+                    is_open = is_open or m.value.open
+                else:
+                    is_open = True
+        return Dict(base.span, tuple(entries), is_open)
+
+    def resolve(self, value: Value, scope: int, pos: Optional[int] = None, depth: int = 0,
+                env: Optional[dict] = None) -> Value:
+        """Follow names to their values (shallowly: containers are resolved by callers that
+        need their items, through `items`)."""
+        if pos is None:
+            pos = value.span.start
+        while depth < MAX_RESOLVE_DEPTH:
+            if isinstance(value, Name):
+                found = self.lookup(value.name, scope, pos)
+                if found is None:
+                    return value
+                value, scope, pos = found
+                depth += 1
+                continue
+            if isinstance(value, Param) and env is not None and (value.function, value.name) in env:
+                value, scope = env[(value.function, value.name)]
+                pos = value.span.start
+                depth += 1
+                continue
+            return value
+        return Unknown(value.span)
+
+    def dict_entries(self, value: Value, scope: int, env: Optional[dict] = None,
+                     depth: int = 0) -> Optional[tuple[dict[str, tuple[Value, Value]], bool]]:
+        """Resolve a payload to {parameter: (resolved value, site value)} and `open`."""
+        value = self.resolve(value, scope, env=env)
+        if isinstance(value, Call) and value.args and value.callee.endswith(("urlencode", "urllib.parse.urlencode")):
+            value = self.resolve(value.args[0], scope, env=env)
+        if not isinstance(value, Dict) or depth > 4:
+            return None
+        out: dict[str, tuple[Value, Value]] = {}
+        is_open = value.open
+        for key, site in value.entries:
+            key_v = self.resolve(key, scope, env=env)
+            if not isinstance(key_v, Str):
+                is_open = True
+                continue
+            name = key_v.value
+            m = INDEXED_PARAM.match(name)
+            if m:
+                name = m.group(1)
+            out.setdefault(name, (self.resolve(site, scope, env=env), site))
+            if m is None:
+                out[name] = (self.resolve(site, scope, env=env), site)
+        return out, is_open
+
+    def str_value(self, value: Value, scope: int, env: Optional[dict] = None) -> Optional[str]:
+        v = self.resolve(value, scope, env=env)
+        return v.value if isinstance(v, Str) else None
+
+    def number(self, value: Optional[Value], scope: int, depth: int = 0) -> Optional[float]:
+        """Constant folding for sleep lengths: literals, constants, + - * / //."""
+        if value is None or depth > 12:
+            return None
+        v = self.resolve(value, scope)
+        if isinstance(v, Num):
+            return v.value
+        if isinstance(v, BinOp):
+            a, b = self.number(v.left, scope, depth + 1), self.number(v.right, scope, depth + 1)
+            if a is None or b is None:
+                return None
+            try:
+                return {"+": a + b, "-": a - b, "*": a * b, "/": a / b if b else None,
+                        "//": a // b if b else None, "**": a ** b if abs(b) < 10 else None}.get(v.op)
+            except (OverflowError, ZeroDivisionError):
+                return None
+        return None
+
+    # -- tokens ---------------------------------------------------------------------------
+    def is_token(self, value: Value, scope: int, depth: int = 0) -> bool:
+        """Does this value carry the API token itself (not something derived from it)?"""
+        if depth > 10:
+            return False
+        if isinstance(value, Name):
+            resolved = self.resolve(value, scope)
+            if resolved is not value and not isinstance(resolved, (Param, Unknown, Attr, Call)):
+                return self.is_token(resolved, scope, depth + 1)
+            if isinstance(resolved, (Call, Attr)) and self.is_token(resolved, scope, depth + 1):
+                return True
+            return tokenish_name(value.name.rpartition(".")[2])
+        if isinstance(value, Param):
+            return tokenish_name(value.name)
+        if isinstance(value, EnvLookup):
+            key = self.resolve(value.key, scope) if value.key is not None else None
+            return not isinstance(key, Str) or bool(ENV_TOKEN_KEY.search(key.value))
+        if isinstance(value, Str):
+            from redcaplint.tokens import is_token_literal
+
+            return is_token_literal(value.value)
+        if isinstance(value, Attr):
+            if tokenish_name(value.attr):
+                return True
+            return value.attr in ("text", "content") and self.is_created_token(value.base, scope)
+        if isinstance(value, Concat):
+            return any(self.is_token(p, scope, depth + 1) for p in value.parts)
+        if isinstance(value, Dict):
+            return any(self.is_token(v, scope, depth + 1) for _, v in value.entries)
+        if isinstance(value, Seq):
+            return any(self.is_token(v, scope, depth + 1) for v in value.items)
+        if isinstance(value, Call):
+            if value.receiver is not None and value.callee in STRING_METHODS:
+                return self.is_token(value.receiver, scope, depth + 1)
+            if self.is_created_token(value, scope):
+                return True
+            return "token" in value.callee.lower() and value.callee.rpartition(".")[2].startswith(("get", "read", "load"))
+        return False
+
+    def is_created_token(self, value: Value, scope: int) -> bool:
+        """The result of a project-creation call is the new project's token (RC102)."""
+        value = self.resolve(value, scope)
+        if isinstance(value, Attr):
+            value = self.resolve(value.base, scope)
+        if isinstance(value, Call) and value.receiver is not None and value.callee in ("json",):
+            value = self.resolve(value.receiver, scope)
+        if not isinstance(value, Call):
+            return False
+        created = self.created_spans
+        return value.span in created
+
+    created_spans: set = set()
+
+
+def tokenish_name(name: str) -> bool:
+    return bool(TOKENISH.search(name)) and not NOT_TOKEN_NAME.search(name) and name.lower() not in ("key",)
+
+
+# ---------------------------------------------------------------------------------------------
+# API-call recognition
+
+
+def _looks_like_api_url(value: Value) -> bool:
+    if isinstance(value, Str):
+        text = value.value.lower()
+        return "redcap" in text or text.rstrip("/").endswith("/api")
+    if isinstance(value, Concat):
+        return any(_looks_like_api_url(p) for p in value.parts)
+    return False
+
+
+def _receiver_ctor(an: Analysis, call: Call, scope: int, env=None) -> Optional[Call]:
+    """The constructor call that bound a method call's receiver, if visible."""
+    receiver = call.receiver
+    if receiver is None:
+        return None
+    value = an.resolve(receiver, scope, env=env)
+    if isinstance(value, Attr):  # self.session → look for `self.session = …` assignments
+        for (sc, target), items in an.assigns.items():
+            for a in items:
+                if a.kind == "attr" and isinstance(a.key, Str) and a.key.value == value.attr:
+                    inner = an.resolve(a.value, sc)
+                    if isinstance(inner, Call):
+                        return inner
+        return None
+    return value if isinstance(value, Call) else None
+
+
+def _param_names(spec_args: list[str], call: Call, mapping: dict[str, str]) -> dict[str, Value]:
+    out: dict[str, Value] = {}
+    for i, arg in enumerate(call.args):
+        if i < len(spec_args):
+            out[spec_args[i]] = arg
+    for key, value in call.kwargs:
+        out[mapping.get(key, key)] = value
+    return out
+
+
+def analyse(script: Script) -> Facts:
+    an = Analysis(script)
+    script.analysis = an  # type: ignore[attr-defined]
+    s = an.surface
+    api_calls: list[ApiCall] = []
+    ctors: list[ClientCtor] = []
+    http_calls: list[tuple[Call, str, int]] = []
+    transports: list[tuple[Call, tuple[str, ...]]] = []
+    templates: list[tuple[Call, str, int, int]] = []  # raw requests whose payload is a parameter
+    created: set[Span] = set()
+
+    for site in script.calls:
+        if site.reference:
+            continue
+        call = site.call
+        scope = an.scope_of(call.span)
+        callee = call.callee
+        # client constructors bind; they are not requests
+        if callee in s.client_ctors:
+            lib = s.client_ctors[callee]
+            ctors.append(ClientCtor(call.span, lib, call, scope))
+            transports.append((call, tuple(s.clients[lib].get("verify", []))))
+            continue
+        if callee in s.http_clients:
+            transports.append((call, tuple(s.http[s.http_clients[callee]].get("verify", []))))
+            continue
+        ctor = _receiver_ctor(an, call, scope) if call.receiver is not None else None
+        # client-library methods
+        lib = None
+        if ctor is not None and ctor.callee in s.client_ctors:
+            lib = s.client_ctors[ctor.callee]
+        elif call.receiver is not None and callee in s.distinctive and (
+                ctor is None or ctor.callee not in s.http_clients):
+            lib = s.distinctive[callee]
+        if lib is not None:
+            spec = s.clients[lib]
+            method = spec.get("methods", {}).get(callee)
+            if method is None:
+                continue
+            api = _client_call(an, call, scope, lib, spec, callee, method)
+            api_calls.append(api)
+            if api.operation == "create":
+                created.add(call.span)
+            continue
+        # raw HTTP
+        http = _http_of(an, call, scope, ctor)
+        if http is None:
+            continue
+        lib, url_idx = http
+        http_calls.append((call, lib, scope))
+        transports.append((call, tuple(s.http[lib].get("verify", []))))
+        api = _http_call(an, call, scope, lib, url_idx, ctor)
+        if api is None:
+            payload = _payload_value(an, call, lib)
+            if payload is not None:
+                resolved = an.resolve(payload, scope)
+                if isinstance(resolved, Param) or (
+                        isinstance(resolved, Dict) and resolved.open and scope):
+                    templates.append((call, lib, url_idx, scope))
+            continue
+        api_calls.append(api)
+        if api.content == "project" and api.has("data"):
+            created.add(call.span)
+
+    # helpers given literal parameters by their caller
+    for call, lib, url_idx, scope in templates:
+        fn = an.by_id.get(scope)
+        if fn is None:
+            continue
+        for site in script.calls:
+            c = site.call
+            if site.reference or c.callee != fn.name or c.receiver is not None:
+                continue
+            caller_scope = an.scope_of(c.span)
+            env = {}
+            for i, p in enumerate(fn.params):
+                if i < len(c.args):
+                    env[(fn.id, p)] = (c.args[i], caller_scope)
+            for k, v in c.kwargs:
+                env[(fn.id, k)] = (v, caller_scope)
+            inner = _http_call(an, call, scope, lib, url_idx, None, env=env)
+            if inner is None:
+                continue
+            outer = ApiCall(c.span, inner.kind, inner.library, inner.method, caller_scope,
+                            inner.params, inner.open, inner.operation, inner.content,
+                            inner.timeout, via_helper=True, inner=inner, url=inner.url)
+            api_calls.append(outer)
+
+    an.created_spans = created
+    api_calls.sort(key=lambda a: a.span.start)
+    facts = _graph(an, api_calls)
+    facts.ctors, facts.http_calls, facts.transports = ctors, http_calls, transports
+    return facts
+
+
+def _http_of(an: Analysis, call: Call, scope: int, ctor: Optional[Call]) -> Optional[tuple[str, int]]:
+    s = an.surface
+    if call.receiver is None and call.callee in s.http_functions:
+        return s.http_functions[call.callee]
+    if ctor is not None and ctor.callee in s.http_clients:
+        lib = s.http_clients[ctor.callee]
+        idx = s.http[lib].get("methods", {}).get(call.callee)
+        if idx is not None:
+            return lib, idx
+    return None
+
+
+def _payload_value(an: Analysis, call: Call, lib: str) -> Optional[Value]:
+    spec = an.surface.http[lib]
+    for key in spec.get("payload", []):
+        v = call.kwarg(key)
+        if v is not None:
+            return v
+    idx = spec.get("data_index", {}).get(call.callee)
+    if idx is not None and len(call.args) > idx:
+        return call.args[idx]
+    return None
+
+
+def _http_call(an: Analysis, call: Call, scope: int, lib: str, url_idx: int,
+               ctor: Optional[Call], env: Optional[dict] = None) -> Optional[ApiCall]:
+    spec = an.surface.http[lib]
+    url = call.args[url_idx] if len(call.args) > url_idx else (call.kwarg("url") or call.kwarg("fullurl"))
+    payload = _payload_value(an, call, lib)
+    request_obj = None
+    if url is not None:
+        url_r = an.resolve(url, scope, env=env)
+        if isinstance(url_r, Call) and url_r.callee in an.surface.request_objects:
+            request_obj = url_r
+            url = url_r.args[0] if url_r.args else url_r.kwarg("url")
+            if payload is None:
+                payload = url_r.args[1] if len(url_r.args) > 1 else url_r.kwarg("data")
+    params: dict[str, ApiParam] = {}
+    is_open = False
+    if payload is not None:
+        entries = an.dict_entries(payload, scope, env=env)
+        if entries is None:
+            return None
+        found, is_open = entries
+        params = {k: ApiParam(k, v, site.span) for k, (v, site) in found.items()}
+    query = None
+    for key in spec.get("query", []):
+        q = call.kwarg(key)
+        if q is not None:
+            query = an.dict_entries(q, scope, env=env)
+            if query:
+                for k, (v, site) in query[0].items():
+                    params.setdefault(k, ApiParam(k, v, site.span))
+    url_r = an.resolve(url, scope, env=env) if url is not None else None
+    has_token, has_content = "token" in params, "content" in params
+    if not (has_token and has_content):
+        if not ((has_token or has_content) and url_r is not None and _looks_like_api_url(url_r)):
+            return None
+    api = ApiCall(call.span, "http", lib, call.callee, scope, params, is_open or call.star)
+    api.url = url_r
+    content = an.str_value(params["content"].value, scope, env) if has_content else None
+    action = an.str_value(params["action"].value, scope, env) if "action" in params else None
+    api.content = content
+    api.operation = _operation(content, action, "data" in params or "file" in params or api.open)
+    api.timeout = _timeout(an, call, scope, spec, ctor, request_obj)
+    return api
+
+
+def _operation(content: Optional[str], action: Optional[str], has_data: bool) -> str:
+    api = _data()["api"]["contents"]
+    if action in ("delete", "rename", "randomize", "switch"):
+        return action
+    if content == "project" and has_data:
+        return "create"
+    if content in api["need_import_action"]:
+        return "import" if action == "import" else "export"
+    if content in ("file", "fileRepository"):
+        return action or "unknown"
+    if content in api["export_only"]:
+        return "export"
+    return "import" if has_data else "export"
+
+
+def _timeout(an: Analysis, call: Call, scope: int, spec: dict, ctor: Optional[Call],
+             request_obj: Optional[Call]) -> str:
+    name = spec.get("timeout", "timeout")
+    value = call.kwarg(name)
+    idx = spec.get("timeout_index")
+    if value is None and idx is not None and len(call.args) > idx:
+        value = call.args[idx]
+    if value is None and ctor is not None:
+        value = ctor.kwarg(name)
+    if value is None:
+        if call.star:
+            return "unknown"
+        return "default" if spec.get("default_timeout") else "missing"
+    v = an.resolve(value, scope)
+    if isinstance(v, Const) and v.value is None or isinstance(v, Num) and v.value == 0:
+        return "none"
+    return "set"
+
+
+def _client_call(an: Analysis, call: Call, scope: int, lib: str, spec: dict, method: str,
+                 surface_entry: list) -> ApiCall:
+    op_content, positional = surface_entry
+    operation, _, content = op_content.partition(" ")
+    mapping = spec.get("params", {})
+    raw = _param_names([mapping.get(p, p) for p in positional], call, mapping)
+    defaults = spec.get("defaults", {}).get(method, {})
+    params = {k: ApiParam(k, an.resolve(v, scope), v.span) for k, v in raw.items()}
+    for k, v in defaults.items():
+        params.setdefault(k, ApiParam(k, Str(call.span, v), call.span))
+    api = ApiCall(call.span, "client", lib, method, scope, params, call.star)
+    api.content = content
+    api.operation = operation
+    api.timeout = "client"
+    if spec.get("restricted_methods", {}).get(method):
+        api.params.setdefault("records", ApiParam("records", Unknown(call.span), call.span))
+    return api
+
+
+# ---------------------------------------------------------------------------------------------
+# Call graph and iterations
+
+
+def _graph(an: Analysis, api_calls: list[ApiCall]) -> Facts:
+    script = an.script
+    direct_api: dict[int, bool] = {}
+    for api in api_calls:
+        if api.via_helper:
+            continue
+        direct_api[api.scope] = True
+    # local calls: (site span, caller scope, callee fn id)
+    local_calls: list[tuple[CallSite, int, int]] = []
+    for site in script.calls:
+        c = site.call
+        fn = None
+        if c.receiver is None:
+            fn = an.by_name.get(c.callee)
+        elif isinstance(c.receiver, Name) and c.receiver.name in ("self", "cls"):
+            fn = an.by_name.get(c.callee)
+        if fn is not None:
+            local_calls.append((site, an.scope_of(c.span), fn.id))
+    callees: dict[int, set[int]] = {}
+    for site, caller, fid in local_calls:
+        callees.setdefault(caller, set()).add(fid)
+    sleeps_direct: dict[int, list[Sleep]] = {}
+    sleep_scope: dict[int, int] = {}
+    for sl in script.sleeps:
+        sc = an.scope_of(sl.span)
+        sleep_scope[id(sl)] = sc
+        sleeps_direct.setdefault(sc, []).append(sl)
+
+    # transitive closures by iteration to a fixpoint (small graphs; cycles allowed)
+    reaches: dict[int, bool] = {f.id: direct_api.get(f.id, False) for f in an.functions}
+    sleeps_in: dict[int, list[Sleep]] = {f.id: list(sleeps_direct.get(f.id, [])) for f in an.functions}
+    changed = True
+    rounds = 0
+    while changed and rounds < 50:
+        changed = False
+        rounds += 1
+        for fid, targets in callees.items():
+            if fid == 0:
+                continue
+            for t in targets:
+                if reaches.get(t) and not reaches.get(fid):
+                    reaches[fid] = True
+                    changed = True
+                extra = [x for x in sleeps_in.get(t, []) if x not in sleeps_in[fid]]
+                if extra:
+                    sleeps_in[fid].extend(extra)
+                    changed = True
+    reaches[0] = direct_api.get(0, False) or any(reaches.get(t) for t in callees.get(0, ()))
+
+    # iterations: charge API calls and API-reaching helper calls to their innermost loop
+    iterations: dict[int, Iteration] = {}
+
+    def iteration_for(loop: Loop, scope: int) -> Iteration:
+        it = iterations.get(id(loop))
+        if it is None:
+            it = iterations[id(loop)] = Iteration(loop, loop.span, scope, [], [])
+        return it
+
+    for api in api_calls:
+        if api.inner is not None or an.dispatched(api.span):
+            continue
+        loop = an.loop_of(api.span, api.scope)
+        if loop is not None:
+            iteration_for(loop, api.scope).events.append((api.span, api, None))
+    via_helper_spans = {a.span for a in api_calls if a.via_helper}
+    for site, caller, fid in local_calls:
+        span = site.call.span
+        if not reaches.get(fid) or span in via_helper_spans or an.dispatched(span):
+            continue
+        loop = an.loop_of(span, caller)
+        if loop is not None:
+            iteration_for(loop, caller).events.append((span, None, fid))
+    # sleeps of one iteration: in the loop body (same scope) or in helpers called from it
+    all_sleep_sites = [(sl, sleep_scope[id(sl)]) for sl in script.sleeps]
+    for it in iterations.values():
+        body = it.loop.body if it.loop.kind != "map" else it.loop.span
+        for sl, sc in all_sleep_sites:
+            if sc == it.scope and body.contains(sl.span):
+                it.sleeps.append(sl)
+        for site, caller, fid in local_calls:
+            if caller == it.scope and body.contains(site.call.span):
+                it.sleeps.extend(sleeps_in.get(fid, []))
+        if it.loop.kind == "map":
+            for site, caller, fid in local_calls:
+                if site.call.span == it.loop.body or it.loop.body.contains(site.call.span):
+                    it.sleeps.extend(sleeps_in.get(fid, []))
+    # recursion: a function that reaches itself and the API
+    result = list(iterations.values())
+    for site, caller, fid in local_calls:
+        if caller and reaches.get(fid) and _reaches_fn(callees, fid, caller) and not site.reference:
+            if an.loop_of(site.call.span, caller) is not None:
+                continue
+            fn = an.by_id[caller]
+            result.append(Iteration(None, fn.span, caller, [(site.call.span, None, fid)],
+                                    list(sleeps_in.get(caller, []))))
+    result.sort(key=lambda it: it.span.start)
+
+    return Facts(api_calls, reaches, sleeps_in, result, local_calls, callees)
+
+
+def _reaches_fn(callees: dict[int, set[int]], start: int, target: int) -> bool:
+    seen, stack = set(), [start]
+    while stack:
+        f = stack.pop()
+        if f == target:
+            return True
+        if f in seen:
+            continue
+        seen.add(f)
+        stack.extend(callees.get(f, ()))
+    return False
+
+
+def walk_values(value: Value, depth: int = 0) -> Iterator[Value]:
+    """Every value nested in `value` (containers, string parts, call arguments)."""
+    if depth > 40:
+        return
+    yield value
+    if isinstance(value, Dict):
+        for k, v in value.entries:
+            yield from walk_values(k, depth + 1)
+            yield from walk_values(v, depth + 1)
+    elif isinstance(value, Seq):
+        for v in value.items:
+            yield from walk_values(v, depth + 1)
+    elif isinstance(value, Concat):
+        for v in value.parts:
+            yield from walk_values(v, depth + 1)
+    elif isinstance(value, BinOp):
+        yield from walk_values(value.left, depth + 1)
+        yield from walk_values(value.right, depth + 1)
+    elif isinstance(value, Call):
+        if value.receiver is not None:
+            yield from walk_values(value.receiver, depth + 1)
+        for v in value.args:
+            yield from walk_values(v, depth + 1)
+        for _, v in value.kwargs:
+            yield from walk_values(v, depth + 1)
+    elif isinstance(value, Attr):
+        yield from walk_values(value.base, depth + 1)
+    elif isinstance(value, EnvLookup) and value.key is not None:
+        yield from walk_values(value.key, depth + 1)

@@ -1,0 +1,69 @@
+"""The Rule base class. A rule is one small unit: its code and name, its documentation in
+ruff's sections, its VALID/INVALID cases beside it (Fixit), and one `check` that reads only
+the script model and reports on spans."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Optional
+
+from redcaplint.findings import Fix
+from redcaplint.model import Span
+
+if TYPE_CHECKING:
+    from redcaplint.config import Config
+    from redcaplint.model import Script
+    from redcaplint.resolve import Analysis, Facts
+
+SECTIONS = ("What it does", "Why is this bad", "Example", "Use instead")
+
+
+@dataclass
+class Case:
+    """A VALID or INVALID case: source text and the file name that picks its language.
+    In INVALID cases the line carrying `# <-` (or `// <-`) is where the finding is expected."""
+
+    code: str
+    filename: str = "case.py"
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[str] = "warning"
+    fix: ClassVar[str] = "none"  # safe, unsafe, suggestion, none
+    languages: ClassVar[tuple[str, ...]] = ("python",)
+    VALID: ClassVar[list[Case]] = []
+    INVALID: ClassVar[list[Case]] = []
+
+    def __init__(self, ctx: "RuleContext") -> None:
+        self.ctx = ctx
+
+    def check(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def report(self, span: Span, message: str, fix: Optional[Fix] = None) -> None:
+        self.ctx.report(self, span, message, fix)
+
+    @classmethod
+    def doc_sections(cls) -> dict[str, str]:
+        """Split the docstring into its `## Section` parts."""
+        doc = (cls.__doc__ or "").strip("\n")
+        lines = [ln[4:] if ln.startswith("    ") else ln for ln in doc.splitlines()]
+        sections: dict[str, list[str]] = {}
+        current = None
+        for line in lines:
+            if line.startswith("## "):
+                current = line[3:].strip()
+                sections[current] = []
+            elif current is not None:
+                sections[current].append(line)
+        return {k: "\n".join(v).strip("\n") for k, v in sections.items()}
+
+
+@dataclass
+class RuleContext:
+    script: "Script"
+    facts: "Facts"
+    analysis: "Analysis"
+    config: "Config"
+    report: Callable

@@ -1,0 +1,41 @@
+"""What a REDCap token looks like, and the one place that masks tokens before any output.
+
+A project token is upper-cased MD5 hex (32 [0-9A-F]); a super token upper-cased SHA-256 hex
+(64). A token is a maximal run of exactly 32 or 64 hex characters not adjacent to other
+letters or digits (rules.md, RC101).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+
+HEX_RUN = re.compile(r"(?<![0-9A-Za-z])(?:[0-9A-Fa-f]{64}|[0-9A-Fa-f]{32})(?![0-9A-Za-z])")
+UPPER_HEX = re.compile(r"^[0-9A-F]+$")
+
+
+def is_placeholder(value: str) -> bool:
+    """`0000…`, `FFFF…`: fill patterns, not tokens."""
+    return len(set(value.upper())) <= 2
+
+
+def is_token_format(value: str) -> bool:
+    """Exactly REDCap's format: upper-case hex of length 32 or 64, not only digits."""
+    return (len(value) in (32, 64) and bool(UPPER_HEX.match(value)) and not value.isdigit()
+            and not is_placeholder(value))
+
+
+def is_token_literal(text: str) -> bool:
+    """A string value that *is* a token (any case: it already sits where a token goes)."""
+    text = text.strip()
+    return len(text) in (32, 64) and HEX_RUN.fullmatch(text) is not None and not is_placeholder(text)
+
+
+def mask(text: str) -> str:
+    """Replace every 32/64-hex run with its first and last four characters."""
+    if not text:
+        return text
+    return HEX_RUN.sub(lambda m: f"{m.group(0)[:4]}…{m.group(0)[-4:]}", text)
+
+
+def sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()

@@ -1,0 +1,85 @@
+"""Questions several rules ask of the model (Fixit's helpers, semgrep's shared patterns)."""
+from __future__ import annotations
+
+from typing import Optional
+
+from redcaplint.model import ApiCall, Call, Const, Dict, Num, Seq, Str, Value
+from redcaplint.rules import load_data
+
+
+def api_table() -> dict:
+    return load_data("api")
+
+
+def param_str(api: ApiCall, name: str) -> Optional[str]:
+    p = api.params.get(name)
+    return p.value.value if p is not None and isinstance(p.value, Str) else None
+
+
+def is_empty(value: Value) -> bool:
+    """A restriction written out but empty (`records=None`, `fields=[]`, `""`)."""
+    if isinstance(value, Const):
+        return value.value is None or value.value is False
+    if isinstance(value, Str):
+        return value.value.strip() == ""
+    if isinstance(value, (Seq,)):
+        return not value.items
+    if isinstance(value, Dict):
+        return not value.entries and not value.open
+    return False
+
+
+def is_record_export(api: ApiCall) -> bool:
+    """A record export as RC401/RC402 read it: action=export, or neither action nor data;
+    `action=import` without data is served as an export too."""
+    if api.content != "record":
+        return False
+    if api.kind == "client":
+        return api.operation == "export"
+    action = param_str(api, "action")
+    if action == "export":
+        return True
+    if action in ("delete", "rename", "randomize"):
+        return False
+    has_data = "data" in api.params
+    if has_data or (api.open and action is None):
+        return False
+    return action in (None, "import")
+
+
+def is_restricted(api: ApiCall, batch_threshold: int) -> bool:
+    if api.open:
+        return True  # options we cannot see may restrict it: never guess
+    names = api_table()["restrictions"]["names"]
+    for name in names:
+        p = api.params.get(name)
+        if p is not None and not is_empty(p.value):
+            return True
+    return False
+
+
+def unrestricted_export(api: ApiCall, batch_threshold: int) -> bool:
+    return is_record_export(api) and not is_restricted(api, batch_threshold)
+
+
+def number(value: Value) -> Optional[float]:
+    if isinstance(value, Num):
+        return value.value
+    if isinstance(value, Str):
+        try:
+            return float(value.value)
+        except ValueError:
+            return None
+    if isinstance(value, Const) and isinstance(value.value, bool):
+        return float(value.value)
+    return None
+
+
+def encoder_of(value: Value) -> Optional[Call]:
+    """`json.dumps(x)` and its kin in any language (the callee's last part decides)."""
+    if isinstance(value, Call) and value.callee.rpartition(".")[2] in ENCODERS:
+        return value
+    return None
+
+
+ENCODERS = {"dumps", "json_encode", "stringify", "toJSON", "to_json"}

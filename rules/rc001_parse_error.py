@@ -1,0 +1,37 @@
+from redcaplint.model import Span
+from redcaplint.rule import Case, Rule
+
+
+class ParseError(Rule):
+    """
+    ## What it does
+    Reports a file (or notebook cell, or knitr chunk) that could not be parsed, on the line
+    of its first syntax error.
+
+    ## Why is this bad
+    A script that does not parse cannot be checked: every other rule is silent about it
+    except the token scan (RC101), which reads the text. It usually also means the script
+    cannot run (merge-conflict markers, Python 2 syntax, a truncated file).
+
+    ## Example
+    ```python
+    print "REDCap version:", r.text
+    ```
+
+    ## Use instead
+    ```python
+    print("REDCap version:", r.text)
+    ```
+    """
+
+    code = "RC001"
+    name = "parse-error"
+    severity = "error"
+    VALID = [Case("match x:\n    case 1:\n        pass\n"), Case("x = 1\n")]
+    INVALID = [Case("# ruleid: RC001\nprint 'hello'\n"),
+               Case("# ruleid: RC001\ndef f(:\n    pass\n")]
+
+    def check(self) -> None:
+        problem = self.ctx.script.syntax_error
+        if problem is not None:
+            self.report(Span(problem.offset, problem.offset), problem.message)

@@ -1,0 +1,66 @@
+import re
+
+from redcaplint.model import Concat, Str
+from redcaplint.resolve import walk_values
+from redcaplint.rule import Case, Rule
+
+QUERY_TOKEN = re.compile(r"(?i)[?&]token=$")
+LITERAL_QUERY_TOKEN = re.compile(r"(?i)[?&]token=[0-9A-Za-z]{8,}")
+
+
+class TokenInUrl(Rule):
+    """
+    ## What it does
+    Finds the token put into a URL or query string: string building such as
+    `f"{API_URL}?token={TOKEN}"` or `url + "?token=" + token`, and `params={"token": …}`.
+
+    ## Why is this bad
+    REDCap's API accepts POST only and never reads a token from the query string, so the
+    request fails; meanwhile the URL, token included, lands in proxy, server and shell logs.
+
+    ## Example
+    ```python
+    url = f"{API_URL}?token={TOKEN}&content=version"
+    ```
+
+    ## Use instead
+    ```python
+    requests.post(API_URL, data={"token": TOKEN, "content": "version"}, timeout=30)
+    ```
+    """
+
+    code = "RC103"
+    name = "token-in-url"
+    fix = "suggestion"
+    VALID = [Case('body = {"token": TOKEN, "content": "version"}\n')]
+    INVALID = [Case('# ruleid: RC103\nurl = f"{API_URL}?token={TOKEN}&content=version"\n')]
+
+    def check(self) -> None:
+        seen = set()
+        values = [a.value for a in self.ctx.script.assigns]
+        values += [site.call for site in self.ctx.script.calls]
+        for root in values:
+            for v in walk_values(root):
+                if isinstance(v, Concat) and v.span not in seen and self._puts_token(v):
+                    seen.add(v.span)
+                    self.report(v.span, "The token is put into a URL query string")
+        for call, lib, scope in self.ctx.facts.http_calls:
+            for key in self.ctx.analysis.surface.http[lib].get("query", []):
+                q = call.kwarg(key)
+                if q is None:
+                    continue
+                entries = self.ctx.analysis.dict_entries(q, scope)
+                if entries and "token" in entries[0] and q.span not in seen:
+                    seen.add(q.span)
+                    self.report(entries[0]["token"][1].span, "The token is sent as a URL query parameter")
+
+    @staticmethod
+    def _puts_token(v: Concat) -> bool:
+        parts = v.parts
+        for i, part in enumerate(parts):
+            if isinstance(part, Str):
+                if LITERAL_QUERY_TOKEN.search(part.value):
+                    return True
+                if QUERY_TOKEN.search(part.value) and i + 1 < len(parts) and not isinstance(parts[i + 1], Str):
+                    return True
+        return False

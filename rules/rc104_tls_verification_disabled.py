@@ -1,0 +1,63 @@
+from redcaplint.findings import Edit, Fix
+from redcaplint.model import Const, Num
+from redcaplint.rule import Case, Rule
+
+
+class TlsVerificationDisabled(Rule):
+    """
+    ## What it does
+    Finds certificate checks turned off: `verify=False` on a request or client,
+    `session.verify = False`, PyCap `verify_ssl=False`, an unverified SSL context.
+
+    ## Why is this bad
+    Without certificate checks anyone on the network path can impersonate the REDCap server
+    and read the token and the data sent with it.
+
+    ## Example
+    ```python
+    requests.post(API_URL, data=payload, timeout=30, verify=False)
+    ```
+
+    ## Use instead
+    ```python
+    requests.post(API_URL, data=payload, timeout=30, verify="certs/campus-ca-bundle.pem")
+    ```
+
+    ## Fix safety
+    Safe: `False` becomes `True`. A server with a private CA then needs its bundle configured,
+    which is the point.
+    """
+
+    code = "RC104"
+    name = "tls-verification-disabled"
+    severity = "error"
+    fix = "safe"
+    VALID = [Case('import requests\nrequests.post(URL, data=d, timeout=5, verify=True)\n')]
+    INVALID = [Case('import requests\n# ruleid: RC104\nrequests.post(URL, data=d, timeout=5, verify=False)\n')]
+
+    def check(self) -> None:
+        an = self.ctx.analysis
+        for call, names in self.ctx.facts.transports:
+            for key, value in call.kwargs:
+                if key in names and self._off(an.resolve(value, an.scope_of(call.span))):
+                    self.report(value.span, f"Certificate verification is turned off ({key}={self._text(value)})",
+                                self._fix(value))
+        for opt in self.ctx.script.options:
+            if opt.kind == "tls-off":
+                text = self.ctx.script.source.text[opt.span.start:opt.span.end]
+                fix = Fix("safe", "Turn certificate verification back on", (Edit(opt.span.start, opt.span.end, "True"),)) \
+                    if text == "False" else Fix("suggestion", "Keep the default, verifying context")
+                self.report(opt.span, "Certificate verification is turned off", fix)
+
+    def _text(self, value) -> str:
+        return self.ctx.script.source.text[value.span.start:value.span.end]
+
+    @staticmethod
+    def _off(value) -> bool:
+        return (isinstance(value, Const) and value.value is False) or (isinstance(value, Num) and value.value == 0)
+
+    def _fix(self, value):
+        text = self._text(value)
+        if text == "False":
+            return Fix("safe", "Turn certificate verification back on", (Edit(value.span.start, value.span.end, "True"),))
+        return Fix("suggestion", "Turn certificate verification back on")

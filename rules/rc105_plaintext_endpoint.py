@@ -1,0 +1,66 @@
+import re
+
+from redcaplint.findings import Edit, Fix
+from redcaplint.model import Str
+from redcaplint.resolve import walk_values
+from redcaplint.rule import Case, Rule
+
+LOOPBACK = re.compile(r"(?i)^http://(localhost|127\.\d+\.\d+\.\d+|\[::1\]|0\.0\.0\.0)(?=[:/]|$)")
+
+
+class PlaintextEndpoint(Rule):
+    """
+    ## What it does
+    Finds an API URL that uses `http://`: one used (directly or through a name) as the
+    endpoint of a REDCap request or client, or any URL ending in `/api/`. Loopback hosts are
+    exempt, and so are other `http://` URLs such as proxies or documentation links.
+
+    ## Why is this bad
+    Over plain HTTP the token and the records travel readable by anyone on the network path.
+
+    ## Example
+    ```python
+    API_URL = "http://redcap.example.edu/api/"
+    ```
+
+    ## Use instead
+    ```python
+    API_URL = "https://redcap.example.edu/api/"
+    ```
+
+    ## Fix safety
+    Safe: REDCap servers serve the API over HTTPS; the scheme is the only change.
+    """
+
+    code = "RC105"
+    name = "plaintext-endpoint"
+    fix = "safe"
+    VALID = [Case('LOCAL = "http://localhost:8080/redcap/api/"\nPROXY = "http://proxy.example.edu:3128"\n')]
+    INVALID = [Case('# ruleid: RC105\nAPI_URL = "http://redcap.example.edu/api/"\n')]
+
+    def check(self) -> None:
+        an, facts, script = self.ctx.analysis, self.ctx.facts, self.ctx.script
+        candidates: dict = {}
+        for api in facts.api_calls:
+            if api.url is not None:
+                candidates[api.url.span] = api.url
+        for ctor in facts.ctors:
+            order = an.surface.clients[ctor.library].get("constructor_args", [])
+            url = ctor.call.args[order.index("url")] if "url" in order and ctor.call.args else ctor.call.kwarg("url")
+            if url is not None:
+                v = an.resolve(url, ctor.scope)
+                candidates[v.span] = v
+        roots = [a.value for a in script.assigns] + [s.call for s in script.calls]
+        for root in roots:
+            for v in walk_values(root):
+                if isinstance(v, Str) and v.value.rstrip("/").lower().endswith("/api"):
+                    candidates[v.span] = v
+        for span, v in sorted(candidates.items(), key=lambda kv: kv[0].start):
+            if not isinstance(v, Str) or not v.value.lower().startswith("http://") or LOOPBACK.match(v.value):
+                continue
+            text = script.source.text
+            at = text.find("http://", span.start, span.end)
+            if at < 0:
+                at = text.lower().find("http://", span.start, span.end)
+            fix = Fix("safe", "Use https://", (Edit(at, at + len("http://"), "https://"),)) if at >= 0 else None
+            self.report(span, f"The REDCap API URL uses plain http:// ({v.value})", fix)

@@ -1,0 +1,75 @@
+from redcaplint.findings import Fix
+from redcaplint.rule import Case, Rule
+
+
+class SleepBelowPolicy(Rule):
+    """
+    ## What it does
+    Finds a sleep between API calls whose statically known length is shorter than the policy
+    interval (60 / `max-requests-per-minute` seconds: 20 s by default). Lengths are read
+    through constants and arithmetic (`60 / MAX_PER_MINUTE`). A sleep of unknown length, or a
+    short sleep in a loop that makes no API call, is not reported.
+
+    ## Why is this bad
+    A pause that is too short still sends more than the allowed 3 requests a minute.
+
+    ## Example
+    ```python
+    for form in FORMS:
+        export_form(form)
+        time.sleep(5)
+    ```
+
+    ## Use instead
+    ```python
+    for form in FORMS:
+        export_form(form)
+        time.sleep(20)
+    ```
+
+    ## Fix safety
+    Unsafe: raising the sleep to the policy interval makes the script slower.
+    """
+
+    code = "RC202"
+    name = "sleep-below-policy"
+    fix = "unsafe"
+    VALID = [Case('import time, os\nwhile not os.path.exists(p):\n    time.sleep(1)\n')]
+    INVALID = [Case('import requests, time\nfor i in ids:\n    requests.post(U, data={"token": T, "content": "version"}, timeout=5)\n'
+                    '    # ruleid: RC202\n    time.sleep(5)\n')]
+
+    def check(self) -> None:
+        an, facts, interval = self.ctx.analysis, self.ctx.facts, self.ctx.config.interval
+        for sl in self.ctx.script.sleeps:
+            scope = an.scope_of(sl.span)
+            seconds = an.number(sl.seconds, scope)
+            if seconds is None or seconds >= interval:
+                continue
+            if self._between_api_calls(sl, scope):
+                self.report(sl.span, f"Sleep of {seconds:g} s between API calls; policy needs {interval:g} s",
+                            Fix("unsafe", f"Sleep {interval:g} s"))
+
+    def _between_api_calls(self, sl, scope) -> bool:
+        an, facts = self.ctx.analysis, self.ctx.facts
+        loop = an.loop_of(sl.span, scope)
+        if loop is not None:
+            # the loop's iteration makes an API call (its own, or one of a nested loop)
+            return any(it.loop is not None and it.scope == scope and
+                       (it.loop is loop or loop.body.contains(it.loop.span)) for it in facts.iterations)
+        # straight-line code: an API call before and after it in the same scope
+        events = api_events(self.ctx, scope)
+        if any(e < sl.span.start for e in events) and any(e > sl.span.end for e in events):
+            return True
+        # a helper that calls the API, sleeps, and is itself called once per iteration
+        return scope != 0 and facts.reaches_api.get(scope, False) and any(
+            it.scope != scope and any(e[2] == scope for e in it.events) for it in facts.iterations)
+
+
+def api_events(ctx, scope: int) -> list[int]:
+    """Start offsets of API calls and API-reaching helper calls made directly in `scope`."""
+    facts = ctx.facts
+    out = [a.span.start for a in facts.api_calls if a.scope == scope and a.inner is None]
+    out += [a.span.start for a in facts.api_calls if a.scope == scope and a.inner is not None]
+    out += [site.call.span.start for site, caller, fid in facts.local_calls
+            if caller == scope and facts.reaches_api.get(fid)]
+    return out

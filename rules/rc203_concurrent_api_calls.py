@@ -1,0 +1,56 @@
+from redcaplint.model import Name
+from redcaplint.resolve import walk_values
+from redcaplint.rule import Case, Rule
+
+
+class ConcurrentApiCalls(Rule):
+    """
+    ## What it does
+    Finds API calls dispatched in parallel: thread and process pools (`pool.map`,
+    `executor.submit`), `asyncio.gather`, `TaskGroup.create_task`, joblib, `threading.Thread`.
+    Reported on the dispatch. Pools and gathers doing only local work are fine.
+
+    ## Why is this bad
+    Parallel workers reach REDCap at the same moment, so even workers that each sleep send
+    several requests at once; the policy's 3 requests a minute is per user, not per worker.
+
+    ## Example
+    ```python
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(export_site, SITES))
+    ```
+
+    ## Use instead
+    ```python
+    results = []
+    for site in SITES:
+        results.append(export_site(site))
+        time.sleep(20)
+    ```
+    """
+
+    code = "RC203"
+    name = "concurrent-api-calls"
+    fix = "suggestion"
+    VALID = [Case('from concurrent.futures import ThreadPoolExecutor\ndef parse(p):\n    return open(p).read()\n'
+                  'with ThreadPoolExecutor() as pool:\n    pool.map(parse, paths)\n')]
+    INVALID = [Case('import requests\nfrom concurrent.futures import ThreadPoolExecutor\n'
+                    'def pull(s):\n    return requests.post(U, data={"token": T, "content": "version"}, timeout=5)\n'
+                    'with ThreadPoolExecutor() as pool:\n    # ruleid: RC203\n    pool.map(pull, sites)\n')]
+
+    def check(self) -> None:
+        an, facts = self.ctx.analysis, self.ctx.facts
+        for d in self.ctx.script.dispatches:
+            if self._reaches_api(d):
+                self.report(d.span, f"REDCap API calls dispatched in parallel ({d.kind})")
+
+    def _reaches_api(self, d) -> bool:
+        an, facts = self.ctx.analysis, self.ctx.facts
+        for target in d.targets:
+            for v in walk_values(target):
+                if isinstance(v, Name) and v.name in an.by_name and facts.reaches_api.get(an.by_name[v.name].id):
+                    return True
+        for site, caller, fid in facts.local_calls:
+            if d.span.contains(site.call.span) and site.call.span != d.span and facts.reaches_api.get(fid):
+                return True
+        return any(d.span.contains(a.span) and a.span != d.span for a in facts.api_calls)

@@ -1,0 +1,59 @@
+from redcaplint.findings import Edit, Fix
+from redcaplint.model import Dict
+from redcaplint.rule import Case, Rule
+from redcaplint.rules._predicates import encoder_of
+
+
+class PayloadNotList(Rule):
+    """
+    ## What it does
+    Finds record-import data that is one JSON object instead of an array of records:
+    `json.dumps({...})` sent as `data`, or a single dict passed to a client's
+    `import_records`. Reported on the encoding call, or on the object when there is none.
+
+    ## Why is this bad
+    REDCap's import expects `[{...}, {...}]`. A bare object makes the import fail, or import
+    nothing, with an error that does not say why.
+
+    ## Example
+    ```python
+    payload["data"] = json.dumps(visit)
+    ```
+
+    ## Use instead
+    ```python
+    payload["data"] = json.dumps([visit])
+    ```
+
+    ## Fix safety
+    Safe: the one record is wrapped in a list, which is what the API expects.
+    """
+
+    code = "RC301"
+    name = "payload-not-list"
+    severity = "error"
+    fix = "safe"
+    VALID = [Case('project.import_records([{"record_id": "1"}])\n')]
+    INVALID = [Case('# ruleid: RC301\nproject.import_records({"record_id": "1"})\n')]
+
+    def check(self) -> None:
+        an = self.ctx.analysis
+        for api in self.ctx.facts.api_calls:
+            if api.inner is not None or api.content != "record" or api.operation != "import":
+                continue
+            p = api.params.get("data")
+            if p is None:
+                continue
+            scope = api.scope
+            encoder = encoder_of(p.value)
+            if encoder is not None and encoder.args:
+                inner = an.resolve(encoder.args[0], scope)
+                if isinstance(inner, Dict):
+                    arg = encoder.args[0].span
+                    self.report(encoder.span, "Import data is one JSON object; REDCap expects a list of records",
+                                Fix("safe", "Wrap the record in a list",
+                                    (Edit(arg.start, arg.start, "["), Edit(arg.end, arg.end, "]"))))
+            elif api.kind == "client" and isinstance(p.value, Dict):
+                self.report(p.site, "Import data is one record (a dict); pass a list of records",
+                            Fix("safe", "Wrap the record in a list",
+                                (Edit(p.site.start, p.site.start, "["), Edit(p.site.end, p.site.end, "]"))))

@@ -1,0 +1,59 @@
+from redcaplint.findings import Edit, Fix
+from redcaplint.model import Call, Dict, Seq
+from redcaplint.rule import Case, Rule
+from redcaplint.rules._predicates import param_str
+
+
+class DataNotJsonEncoded(Rule):
+    """
+    ## What it does
+    Finds the `data` field of a raw API request carrying a native structure (dict, list, data
+    frame) instead of an encoded string. A value whose type is not statically known is not
+    reported.
+
+    ## Why is this bad
+    HTTP libraries form-encode a native structure into several fields (or only its keys), so
+    REDCap receives no usable `data` and the import fails.
+
+    ## Example
+    ```python
+    payload = {"token": TOKEN, "content": "record", "format": "json", "data": batch}
+    ```
+
+    ## Use instead
+    ```python
+    payload = {"token": TOKEN, "content": "record", "format": "json", "data": json.dumps(batch)}
+    ```
+
+    ## Fix safety
+    Safe when the payload says `format=json`: the value is wrapped in `json.dumps(...)`.
+    Otherwise only suggested, since the right encoder depends on the format.
+    """
+
+    code = "RC302"
+    name = "data-not-json-encoded"
+    fix = "safe"
+    VALID = [Case('import json, requests\nrequests.post(U, data={"token": T, "content": "record", "data": json.dumps(rows)}, timeout=5)\n')]
+    INVALID = [Case('import requests\nrequests.post(U, data={"token": T, "content": "record",\n'
+                    '    # ruleid: RC302\n    "data": [{"record_id": "1"}]}, timeout=5)\n')]
+
+    ENCODE = {"python": "json.dumps({})", "r": "jsonlite::toJSON({})", "php": "json_encode({})",
+              "javascript": "JSON.stringify({})"}
+
+    def check(self) -> None:
+        for api in self.ctx.facts.api_calls:
+            if api.kind != "http" or api.inner is not None:
+                continue
+            p = api.params.get("data")
+            if p is None:
+                continue
+            native = isinstance(p.value, (Dict, Seq)) or (
+                isinstance(p.value, Call) and p.value.callee.rpartition(".")[2] in ("DataFrame", "data.frame", "list"))
+            if not native:
+                continue
+            fix = Fix("suggestion", "Encode the data as JSON")
+            template = self.ENCODE.get(self.ctx.script.language)
+            if template and param_str(api, "format") == "json":
+                text = self.ctx.script.source.text[p.site.start:p.site.end]
+                fix = Fix("safe", "Encode the data as JSON", (Edit(p.site.start, p.site.end, template.format(text)),))
+            self.report(p.site, "`data` is a native structure, not a JSON-encoded string", fix)

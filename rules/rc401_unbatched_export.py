@@ -1,0 +1,51 @@
+from redcaplint.findings import Fix
+from redcaplint.rule import Case, Rule
+from redcaplint.rules._predicates import unrestricted_export
+
+
+class UnbatchedExport(Rule):
+    """
+    ## What it does
+    Finds a record export with no restriction and no batching: a raw `content=record` export
+    without `records`/`fields`/`forms`/`filterLogic`/a date range, PyCap `export_records()`
+    without them (PyCap never batches), and the other clients' unfiltered exports. Events
+    alone do not restrict. Options passed through `**kwargs` may restrict: not reported.
+
+    ## Why is this bad
+    A full export of a large project is one of the slowest requests REDCap serves; it holds
+    the server for everyone and is the second usual cause of outages. Policy asks for batches.
+
+    ## Example
+    ```python
+    everything = project.export_records(format_type="df")
+    ```
+
+    ## Use instead
+    ```python
+    ids = project.export_records(fields=[project.def_field])
+    for chunk in chunks(ids, 500):
+        part = project.export_records(records=chunk)
+        time.sleep(20)
+    ```
+    """
+
+    code = "RC401"
+    name = "unbatched-export"
+    fix = "suggestion"
+    VALID = [Case('project.export_records(fields=["record_id", "age"])\n')]
+    INVALID = [Case('# ruleid: RC401\nproject.export_records(format_type="df")\n')]
+
+    SUGGESTION = {
+        "pycap": "export in chunks: records=ids[i:i+500] in a loop with a sleep",
+        "http": "restrict with records/fields/forms/filterLogic, or export in record batches",
+    }
+
+    def check(self) -> None:
+        threshold = self.ctx.config.batch_threshold
+        for api in self.ctx.facts.api_calls:
+            if api.inner is not None and not api.via_helper:
+                continue
+            if unrestricted_export(api, threshold):
+                hint = self.SUGGESTION.get(api.library, self.SUGGESTION["http"])
+                self.report(api.span, "Unrestricted record export (no records, fields, forms, filter or batching)",
+                            Fix("suggestion", hint[0].upper() + hint[1:]))
