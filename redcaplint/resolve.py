@@ -19,7 +19,7 @@ from redcaplint.model import (
 
 MAX_RESOLVE_DEPTH = 24
 TOKENISH = re.compile(
-    r"(?i)(^|[_.])(redcap_?)?(api_?|super_?|project_?)?(token|apikey|api_key|key)s?$")
+    r"(?i)(^|[_.])((redcap_?)?(api_?|super_?|project_?)?token|(redcap_?)?api_?key|redcap_?key)s?$")
 NOT_TOKEN_NAME = re.compile(r"(?i)(file|path|name|var|env|len|length|count|url|type|header|dir|col)s?$")
 ENV_TOKEN_KEY = re.compile(r"(?i)token|key|secret|pass")
 INDEXED_PARAM = re.compile(r"^(\w+)\[\d*\]$")
@@ -147,6 +147,17 @@ class Analysis:
                     best = loop
         return best
 
+    def calls_to(self, name: str) -> list[CallSite]:
+        """Call sites of a same-file function (by name, not through a receiver)."""
+        index = getattr(self, "_calls_by_name", None)
+        if index is None:
+            index = {}
+            for site in self.script.calls:
+                if site.call.receiver is None and not site.reference:
+                    index.setdefault(site.call.callee, []).append(site)
+            self._calls_by_name = index
+        return index.get(name, [])
+
     def dispatched(self, span: Span) -> bool:
         return any(d.contains(span) and d != span for d in self._dispatch_spans)
 
@@ -206,11 +217,19 @@ class Analysis:
                 value, scope, pos = found
                 depth += 1
                 continue
-            if isinstance(value, Param) and env is not None and (value.function, value.name) in env:
-                value, scope = env[(value.function, value.name)]
-                pos = value.span.start
-                depth += 1
-                continue
+            if isinstance(value, Param):
+                muts = [a for a in self.assigns.get((value.function, value.name), ())
+                        if a.kind in ("item", "update") and a.span.start < pos]
+                bound = env.get((value.function, value.name)) if env is not None else None
+                if bound is not None:
+                    outer = self.resolve(bound[0], bound[1], depth=depth + 1)
+                    if muts and isinstance(outer, Dict):
+                        return self._mutate(outer, muts)
+                    if muts:
+                        return self._mutate(Dict(value.span, (), True), muts)
+                    return outer
+                if muts:
+                    return self._mutate(Dict(value.span, (), True), muts)
             return value
         return Unknown(value.span)
 
@@ -218,8 +237,10 @@ class Analysis:
                      depth: int = 0) -> Optional[tuple[dict[str, tuple[Value, Value]], bool]]:
         """Resolve a payload to {parameter: (resolved value, site value)} and `open`."""
         value = self.resolve(value, scope, env=env)
-        if isinstance(value, Call) and value.args and value.callee.endswith(("urlencode", "urllib.parse.urlencode")):
+        if isinstance(value, Call) and value.args and value.callee.endswith("urlencode"):
             value = self.resolve(value.args[0], scope, env=env)
+        if isinstance(value, Call) and value.callee == "items" and value.receiver is not None:
+            value = self.resolve(value.receiver, scope, env=env)
         if not isinstance(value, Dict) or depth > 4:
             return None
         out: dict[str, tuple[Value, Value]] = {}
@@ -331,12 +352,27 @@ def _looks_like_api_url(value: Value) -> bool:
     return False
 
 
-def _receiver_ctor(an: Analysis, call: Call, scope: int, env=None) -> Optional[Call]:
-    """The constructor call that bound a method call's receiver, if visible."""
+def _receiver_ctor(an: Analysis, call: Call, scope: int, env=None, depth: int = 0) -> Optional[Call]:
+    """The constructor call that bound a method call's receiver, if visible: directly, or
+    through a parameter of a same-file function called with such a receiver."""
     receiver = call.receiver
     if receiver is None:
         return None
-    value = an.resolve(receiver, scope, env=env)
+    return _bound_ctor(an, an.resolve(receiver, scope, env=env), depth)
+
+
+def _bound_ctor(an: Analysis, value: Value, depth: int = 0) -> Optional[Call]:
+    if isinstance(value, Param) and depth < 3:
+        fn = an.by_id.get(value.function)
+        for site in an.calls_to(fn.name) if fn is not None else ():
+            args = site.call.args
+            arg = args[value.index] if value.index < len(args) else site.call.kwarg(value.name)
+            if arg is None:
+                continue
+            found = _bound_ctor(an, an.resolve(arg, an.scope_of(site.call.span)), depth + 1)
+            if found is not None:
+                return found
+        return None
     if isinstance(value, Attr):  # self.session → look for `self.session = …` assignments
         for (sc, target), items in an.assigns.items():
             for a in items:
@@ -410,27 +446,26 @@ def analyse(script: Script) -> Facts:
         http_calls.append((call, lib, scope))
         transports.append((call, tuple(s.http[lib].get("verify", []))))
         api = _http_call(an, call, scope, lib, url_idx, ctor)
+        payload = _payload_value(an, call, lib)
+        if payload is not None and scope:
+            resolved = an.resolve(payload, scope)
+            if isinstance(resolved, Param) or (isinstance(resolved, Dict) and resolved.open) or (
+                    api is not None and api.content is None and "content" in api.params):
+                templates.append((call, lib, url_idx, scope, api))
         if api is None:
-            payload = _payload_value(an, call, lib)
-            if payload is not None:
-                resolved = an.resolve(payload, scope)
-                if isinstance(resolved, Param) or (
-                        isinstance(resolved, Dict) and resolved.open and scope):
-                    templates.append((call, lib, url_idx, scope))
             continue
         api_calls.append(api)
         if api.content == "project" and api.has("data"):
             created.add(call.span)
 
     # helpers given literal parameters by their caller
-    for call, lib, url_idx, scope in templates:
+    for call, lib, url_idx, scope, standalone in templates:
         fn = an.by_id.get(scope)
         if fn is None:
             continue
-        for site in script.calls:
+        expanded = False
+        for site in an.calls_to(fn.name):
             c = site.call
-            if site.reference or c.callee != fn.name or c.receiver is not None:
-                continue
             caller_scope = an.scope_of(c.span)
             env = {}
             for i, p in enumerate(fn.params):
@@ -445,6 +480,11 @@ def analyse(script: Script) -> Facts:
                             inner.params, inner.open, inner.operation, inner.content,
                             inner.timeout, via_helper=True, inner=inner, url=inner.url)
             api_calls.append(outer)
+            expanded = True
+        if expanded and standalone is not None:
+            # judged at the helper's call sites instead (rules.md: helpers given literal
+            # parameters by their caller); the inner request keeps only its transport facts
+            api_calls.remove(standalone)
 
     an.created_spans = created
     api_calls.sort(key=lambda a: a.span.start)
@@ -592,8 +632,11 @@ def _graph(an: Analysis, api_calls: list[ApiCall]) -> Facts:
         fn = None
         if c.receiver is None:
             fn = an.by_name.get(c.callee)
-        elif isinstance(c.receiver, Name) and c.receiver.name in ("self", "cls"):
-            fn = an.by_name.get(c.callee)
+        else:
+            # `self.fetch(x)` / `client.fetch(x)`: a method defined in this file
+            cand = an.by_name.get(c.callee)
+            if cand is not None and cand.params[:1] in (("self",), ("cls",)):
+                fn = cand
         if fn is not None:
             local_calls.append((site, an.scope_of(c.span), fn.id))
     callees: dict[int, set[int]] = {}
@@ -637,7 +680,7 @@ def _graph(an: Analysis, api_calls: list[ApiCall]) -> Facts:
         return it
 
     for api in api_calls:
-        if api.inner is not None or an.dispatched(api.span):
+        if an.dispatched(api.span):
             continue
         loop = an.loop_of(api.span, api.scope)
         if loop is not None:

@@ -23,11 +23,9 @@ from redcaplint.source import Source
 LANGUAGE = "python"
 
 SLEEPS = {"time.sleep", "asyncio.sleep", "trio.sleep", "anyio.sleep", "gevent.sleep"}
-ENV_READERS = {
-    "os.getenv", "os.environ.get", "os.environ.setdefault", "os.environ.__getitem__",
-    "getpass.getpass", "keyring.get_password", "dotenv.get_key", "decouple.config",
-    "environ.get", "getenv",
-}
+ENV_READERS = {"os.getenv", "os.environ.get", "os.environ.setdefault", "dotenv.get_key",
+               "decouple.config", "environ.get", "getenv"}
+SECRET_READERS = {"getpass.getpass", "keyring.get_password", "getpass"}
 PRINTS = {"print", "pprint.pprint", "pprint", "sys.stdout.write", "sys.stderr.write",
           "click.echo", "typer.echo", "rich.print", "warnings.warn"}
 LOG_METHODS = {"debug", "info", "warning", "warn", "error", "critical", "exception", "log"}
@@ -101,6 +99,7 @@ class _Builder:
         self.imports: dict[str, str] = {}
         self.bound: dict[str, str] = {}  # name -> constructor callee, for pools/loggers/files
         self.function_ids = 0
+        self.curl_options: dict[str, dict[str, Value]] = {}  # pycurl handle -> setopt values
 
     # -- names --------------------------------------------------------------------------
     def dotted(self, node) -> Optional[str]:
@@ -261,6 +260,8 @@ class _Builder:
             callee = "<call>"
             receiver = self.value(func, depth + 1)
         args_t, kwargs_t = tuple(args), tuple(kwargs)
+        if callee in SECRET_READERS:
+            return EnvLookup(span, None)  # a keyring service or a prompt: always a secret
         if callee in ENV_READERS or (callee == "get" and _is_environ(receiver)):
             return EnvLookup(span, args_t[0] if args_t else None)
         if callee == "dict" and not args_t:
@@ -269,7 +270,9 @@ class _Builder:
             return Concat(span, args_t)
         if callee == "format" and isinstance(receiver, Str):
             return Concat(span, (receiver,) + args_t + tuple(v for _, v in kwargs_t))
-        if callee in ("encode", "strip", "rstrip", "lstrip") and receiver is not None and _stringy(receiver):
+        if callee in ("encode", "decode") and receiver is not None and not args_t:
+            return receiver  # bytes and text carry the same parameters
+        if callee in ("strip", "rstrip", "lstrip") and receiver is not None and _stringy(receiver):
             return receiver
         return Call(span, callee, args_t, kwargs_t, receiver, star)
 
@@ -406,6 +409,8 @@ class _Builder:
         span = call.span
         receiver_name = call.receiver.name if isinstance(call.receiver, Name) else None
         receiver_type = self.bound.get(receiver_name, "") if receiver_name else ""
+        if receiver_type.endswith("Curl") and receiver_name and callee in ("setopt", "perform"):
+            call = self.curl(receiver_name, call)
         s.calls.append(CallSite(call))
         if callee in SLEEPS:
             s.sleeps.append(Sleep(span, call.args[0] if call.args else call.kwarg("seconds") or call.kwarg("delay")))
@@ -459,6 +464,24 @@ class _Builder:
                 fn = call.args[0] if call.args else call.kwarg("func")
         if fn is not None:
             self.iteration_over(fn, span)
+
+    def curl(self, handle: str, call: Call) -> Call:
+        """pycurl is handle-based: options are set one by one and `perform()` sends. The
+        request is modelled at `perform()` with the options gathered so far as keywords."""
+        options = self.curl_options.setdefault(handle, {})
+        if call.callee == "setopt" and len(call.args) == 2:
+            opt = call.args[0]
+            name = opt.attr if isinstance(opt, Attr) else opt.name.rpartition(".")[2] if isinstance(opt, Name) else ""
+            options[name] = call.args[1]
+            return call
+        kwargs = []
+        for key, names in (("url", ("URL",)), ("data", ("POSTFIELDS", "HTTPPOST")),
+                           ("timeout", ("TIMEOUT", "TIMEOUT_MS")), ("verify", ("SSL_VERIFYPEER", "SSL_VERIFYHOST"))):
+            for n in names:
+                if n in options:
+                    kwargs.append((key, options[n]))
+                    break
+        return Call(call.span, "pycurl.perform", (), tuple(kwargs), None, False)
 
     def iteration_over(self, fn: Value, span: Span) -> None:
         s = self.script
