@@ -55,6 +55,7 @@ KINDS = [
 _FIND = [{"kind": k} for k in KINDS]
 _SUSPECT = [{"kind": "ERROR"}, {"kind": "print_statement"}, {"kind": "exec_statement"},
             {"regex": "^$"}]
+_ERROR_AT = re.compile(r"(?:parser error: )?error at (\d+):(\d+)")
 _PY2_EXCEPT = re.compile(r"^[ \t]*except[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:", re.M)
 _STRING_PREFIX = re.compile(r"^[rRbBuUfFtT]*")
 MAX_DEPTH = 60  # value conversion depth; deeper expressions become Unknown (never recurse unbounded)
@@ -76,14 +77,22 @@ def syntax_problem(text: str, root) -> Optional[SyntaxProblem]:
         libcst.parse_module(text)
         return None
     except libcst.ParserSyntaxError as exc:
+        text_of_error = str(exc)
         line, col = exc.raw_line, exc.raw_column
+        # libcst's raw position can point at the token after the error; its native parser's
+        # own "error at L:C" names the offending line
+        m = _ERROR_AT.search(text_of_error)
+        if m:
+            line, col = int(m.group(1)), max(0, int(m.group(2)) - 1)
         source = Source("", text)
-        offset = source.line_start(line) + col if line <= source.line_count else len(text)
-        message = str(exc).splitlines()[0] if str(exc) else "syntax error"
-        detail = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
-        if len(detail) > 1:
-            message = detail[-1] if detail[-1].startswith(("expected", "parser")) else detail[1]
-        return SyntaxProblem(offset, f"syntax error: {message}")
+        line = max(1, min(line, source.line_count))
+        offset = min(source.line_start(line) + min(col, len(source.line_text(line))), len(text))
+        detail = [ln.strip() for ln in text_of_error.splitlines() if ln.strip()]
+        message = detail[1] if len(detail) > 1 else (detail[0] if detail else "invalid syntax")
+        message = _ERROR_AT.sub("", message).strip(" :") or "invalid syntax"
+        if message.startswith("expected one of") and message.count(",") > 4:
+            message = "invalid syntax"
+        return SyntaxProblem(offset, f"syntax error: {message[:160]}")
     except (RecursionError, MemoryError, ValueError, Exception):  # noqa: BLE001
         # libcst could not decide (too deep, internal error): trust tree-sitter's ERROR node.
         if suspect is not None and suspect.kind() == "ERROR":
