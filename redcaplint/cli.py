@@ -52,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("rule", help="print a rule's documentation")
     r.add_argument("code", metavar="CODE")
-    sub.add_parser("rules", help="list every rule")
+    rl = sub.add_parser("rules", help="list every rule")
+    rl.add_argument("--markdown", action="store_true", help="the README table")
     d = sub.add_parser("demo", help="lint the sample scripts shipped with redcaplint")
     d.add_argument("--no-color", action="store_true")
     return p
@@ -69,6 +70,9 @@ def main(argv: Optional[list[str]] = None) -> int:
         if args.command == "rule":
             return cmd_rule(args.code)
         if args.command == "rules":
+            if args.markdown:
+                print(rules_markdown())
+                return 0
             return cmd_rules()
         if args.command == "demo":
             return cmd_demo(args)
@@ -111,6 +115,17 @@ def cmd_rules() -> int:
         summary = rule.doc_sections().get("What it does", "").split(". ")[0].replace("\n", " ")
         print(f"{code}  {rule.name:<28} {rule.severity:<8} {summary}")
     return 0
+
+
+def rules_markdown() -> str:
+    """The rule table of README.md, generated from the registry (a test keeps them in sync)."""
+    from redcaplint.registry import all_rules
+
+    rows = ["| code | name | severity | fix | what it flags |", "| --- | --- | --- | --- | --- |"]
+    for code, rule in all_rules().items():
+        summary = rule.doc_sections().get("What it does", "").replace("\n", " ").split(". ")[0]
+        rows.append(f"| {code} | {rule.name} | {rule.severity} | {rule.fix} | {summary.rstrip('.')}. |")
+    return "\n".join(rows)
 
 
 def cmd_demo(args) -> int:
@@ -228,6 +243,7 @@ def report(results, args) -> int:
     formatter(args.output_format)(findings, out, color)
     if args.statistics:
         _statistics(findings, out)
+    out.flush()
     if not args.quiet and args.output_format != "json":
         fixable = sum(1 for f in findings if f.fix is not None and f.fix.edits and f.fix.applicability == "safe")
         suppressed = sum(r.suppressed for r in results)

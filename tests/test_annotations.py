@@ -14,7 +14,8 @@ from redcaplint.registry import all_rules
 
 
 def _files():
-    roots = [("fixtures", ROOT / "fixtures"), ("examples", shared_examples())]
+    roots = [("fixtures", ROOT / "fixtures"), ("demo", ROOT / "redcaplint" / "demo"),
+             ("examples", shared_examples())]
     out = []
     for label, root in roots:
         if not root.is_dir():
