@@ -87,6 +87,11 @@ def syntax_problem(text: str, root) -> Optional[SyntaxProblem]:
         source = Source("", text)
         line = max(1, min(line, source.line_count))
         offset = min(source.line_start(line) + min(col, len(source.line_text(line))), len(text))
+        if suspect is not None and suspect.range().start.index < offset and \
+                line - (suspect.range().start.line + 1) <= 3:
+            # tree-sitter's ERROR/MISSING node is usually nearer the mistake than the token
+            # where the parser gave up (`def f(:` fails at the next line for libcst)
+            offset = suspect.range().start.index
         detail = [ln.strip() for ln in text_of_error.splitlines() if ln.strip()]
         message = detail[1] if len(detail) > 1 else (detail[0] if detail else "invalid syntax")
         message = _ERROR_AT.sub("", message).strip(" :") or "invalid syntax"
