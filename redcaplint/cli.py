@@ -224,7 +224,7 @@ def _progress(total: int):
 def report(results, args) -> int:
     from redcaplint.output import formatter
 
-    findings = [f for r in results for f in r.findings]
+    findings = sorted((f for r in results for f in r.findings), key=lambda f: f.sort_key())
     unsupported = Counter()
     had_error = False
     for r in results:

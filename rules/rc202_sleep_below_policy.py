@@ -1,4 +1,4 @@
-from redcaplint.findings import Fix
+from redcaplint.findings import Edit, Fix
 from redcaplint.rule import Case, Rule
 
 
@@ -46,8 +46,9 @@ class SleepBelowPolicy(Rule):
             if seconds is None or seconds >= interval:
                 continue
             if self._between_api_calls(sl, scope):
+                edits = (Edit(sl.seconds.span.start, sl.seconds.span.end, f"{interval:g}"),) if sl.seconds else ()
                 self.report(sl.span, f"Sleep of {seconds:g} s between API calls; policy needs {interval:g} s",
-                            Fix("unsafe", f"Sleep {interval:g} s"))
+                            Fix("unsafe", f"Sleep {interval:g} s", edits))
 
     def _between_api_calls(self, sl, scope) -> bool:
         an, facts = self.ctx.analysis, self.ctx.facts

@@ -1,4 +1,4 @@
-from redcaplint.findings import Fix
+from redcaplint.findings import Edit, Fix
 from redcaplint.rule import Case, Rule
 
 
@@ -44,4 +44,14 @@ class MissingTimeout(Rule):
                 continue
             seen.add(span)
             detail = "an explicit no-timeout" if api.timeout == "none" else "no timeout"
-            self.report(span, f"API request with {detail}", Fix("unsafe", "Add timeout=60"))
+            self.report(span, f"API request with {detail}", self._fix(api, span))
+
+    def _fix(self, api, span):
+        """Python keyword calls: add `timeout=60` before the closing parenthesis."""
+        text = self.ctx.script.source.text
+        if self.ctx.script.language != "python" or api.timeout != "missing" or text[span.end - 1:span.end] != ")":
+            return Fix("suggestion", "Add a timeout (e.g. 60 s)")
+        inside = text[span.start:span.end - 1].rstrip()
+        sep = "" if inside.endswith(("(", ",")) else ", "
+        at = span.start + len(inside)
+        return Fix("unsafe", "Add timeout=60", (Edit(at, at, f"{sep}timeout=60"),))

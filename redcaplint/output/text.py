@@ -30,6 +30,6 @@ def write(findings, stream, color: bool = False) -> None:
             caret = " " * start + "^" * max(1, min(end, len(first)) - start)
             emit(f"{' ' * width} | {caret}", "bold red" if color else None)
         if f.fix is not None:
-            label = {"safe": "fix", "unsafe": "unsafe fix"}.get(f.fix.applicability, "help")
+            label = {"safe": "fix", "unsafe": "unsafe fix"}.get(f.fix.applicability, "help") if f.fix.edits else "help"
             emit(f"{' ' * max(1, len(str(f.line)))} = {label}: {f.fix.description}")
         emit("")
