@@ -247,7 +247,7 @@ def report(results, args) -> int:
     if not args.quiet and args.output_format != "json":
         fixable = sum(1 for f in findings if f.fix is not None and f.fix.edits and f.fix.applicability == "safe")
         suppressed = sum(r.suppressed for r in results)
-        linted = sum(1 for r in results if r.notice is None or "replacement" in (r.notice or ""))
+        linted = sum(1 for r in results if r.notice is None or "replacement" in r.notice or "token scan" in r.notice)
         summary = f"Found {len(findings)} finding{'s' if len(findings) != 1 else ''} in {linted} file{'s' if linted != 1 else ''}"
         if fixable:
             summary += f" ({fixable} fixable with a safe fix [*])"

@@ -15,6 +15,9 @@ from redcaplint.source import Source
 from redcaplint.tokens import mask
 
 
+MAX_ANALYSED_CHARS = 2_000_000
+
+
 @dataclass
 class FileResult:
     display: str
@@ -31,7 +34,13 @@ def lint_text(text: str, display: str, language: str, config: Config, rules: lis
 
     source = Source(display, text)
     result = FileResult(display)
-    script: Script = front_end(language).build(source)
+    if len(text) > MAX_ANALYSED_CHARS:
+        # generated or data files: the token scan reads text linearly; the model would not pay
+        script = Script(source, language)
+        result.notice = f"larger than {MAX_ANALYSED_CHARS // 1_000_000} MB: only the token scan (RC101) ran"
+        rules = [r for r in rules if r.code == "RC101"]
+    else:
+        script = front_end(language).build(source)
     raw: list[tuple] = []
 
     def report(rule, span: Span, message: str, fix: Optional[Fix] = None) -> None:

@@ -101,6 +101,33 @@ class Iteration:
         return min((e[0] for e in self.events), key=lambda s: s.start)
 
 
+class Nest:
+    """Properly nested spans (function bodies, loop bodies) indexed for "innermost span
+    containing this position" in O(log n + depth), not O(n): a parent pointer per span."""
+
+    def __init__(self, items: list, span_of) -> None:
+        self.items = sorted(items, key=lambda x: (span_of(x).start, -span_of(x).end))
+        self.spans = [span_of(x) for x in self.items]
+        self.starts = [sp.start for sp in self.spans]
+        self.parent: list[int] = []
+        stack: list[int] = []
+        for i, sp in enumerate(self.spans):
+            while stack and not self.spans[stack[-1]].contains(sp):
+                stack.pop()
+            self.parent.append(stack[-1] if stack else -1)
+            stack.append(i)
+
+    def chain(self, span: Span) -> Iterator:
+        """The items containing span, innermost first."""
+        i = bisect.bisect_right(self.starts, span.start) - 1
+        # the last span starting before `span` may be a finished sibling: climb to an ancestor
+        while i >= 0 and not self.spans[i].contains(span):
+            i = self.parent[i]
+        while i >= 0:
+            yield self.items[i]
+            i = self.parent[i]
+
+
 class Analysis:
     """Scopes, name lookups and resolved facts of one Script, computed once."""
 
@@ -108,7 +135,7 @@ class Analysis:
         self.script = script
         self.surface = surface(script.language)
         self.functions = sorted(script.functions, key=lambda f: f.span.start)
-        self._fn_starts = [f.body.start for f in self.functions]
+        self._fn_nest = Nest(self.functions, lambda f: f.body)
         self.by_id = {f.id: f for f in self.functions}
         self.by_name: dict[str, FunctionDef] = {}
         for f in self.functions:
@@ -117,35 +144,37 @@ class Analysis:
         self.assigns: dict[tuple[int, str], list[Assign]] = {}
         for a in script.assigns:
             self.assigns.setdefault((self.scope_of(a.span), a.target), []).append(a)
-        for items in self.assigns.values():
+        self._sets: dict[tuple[int, str], tuple[list[int], list[Assign]]] = {}
+        for key, items in self.assigns.items():
             items.sort(key=lambda a: a.span.start)
+            sets = [a for a in items if a.kind == "set"]
+            self._sets[key] = ([a.span.start for a in sets], sets)
         self.loops = sorted(script.loops, key=lambda l: l.span.start)
+        self._loop_nest = Nest(self.loops, lambda l: l.body)
         self._loop_scope = {id(l): self.scope_of(l.span) for l in self.loops}
         self._dispatch_spans = [d.span for d in script.dispatches]
 
     # -- scopes ---------------------------------------------------------------------------
     def scope_of(self, span: Span) -> int:
         """Innermost function whose body contains span (0: module)."""
-        i = bisect.bisect_right(self._fn_starts, span.start) - 1
-        best = 0
-        best_start = -1
-        while i >= 0:
-            f = self.functions[i]
-            if f.body.start <= span.start and span.end <= f.body.end and f.body.start > best_start:
-                best, best_start = f.id, f.body.start
-                break
-            i -= 1
-        return best
+        for f in self._fn_nest.chain(span):
+            return f.id
+        return 0
+
+    def loops_around(self, span: Span, scope: int) -> Iterator[Loop]:
+        """Loops of the same scope whose body contains span, innermost first (a function
+        defined inside a loop body does not run once per iteration)."""
+        for loop in self._loop_nest.chain(span):
+            if loop.span == span:
+                continue
+            if self._loop_scope[id(loop)] != scope:
+                return
+            yield loop
 
     def loop_of(self, span: Span, scope: int) -> Optional[Loop]:
-        best: Optional[Loop] = None
-        for loop in self.loops:
-            if loop.span.start > span.start:
-                break
-            if loop.body.contains(span) and loop.span != span and self._loop_scope[id(loop)] == scope:
-                if best is None or loop.body.start >= best.body.start:
-                    best = loop
-        return best
+        for loop in self.loops_around(span, scope):
+            return loop
+        return None
 
     def calls_to(self, name: str) -> list[CallSite]:
         """Call sites of a same-file function (by name, not through a receiver)."""
@@ -166,28 +195,27 @@ class Analysis:
         """The value last assigned to `name` before `pos`, with mutations applied; falls back
         to parameters and enclosing scopes. Returns (value, scope, position)."""
         while True:
-            items = self.assigns.get((scope, name))
-            if items:
-                sets = [a for a in items if a.kind == "set"]
-                before = [a for a in sets if a.span.start < pos]
-                base = before[-1] if before else (sets[-1] if scope == 0 and sets else None)
+            found = self._sets.get((scope, name))
+            if found is not None:
+                starts, sets = found
+                i = bisect.bisect_left(starts, pos) - 1
+                base = sets[i] if i >= 0 else (sets[-1] if scope == 0 and sets else None)
                 if base is not None:
                     value = base.value
-                    muts = [a for a in items if a.kind in ("item", "update")
-                            and base.span.start < a.span.start and (a.span.start < pos or scope == 0)]
-                    if muts and isinstance(value, Dict):
-                        value = self._mutate(value, muts)
+                    if isinstance(value, Dict):
+                        items = self.assigns[(scope, name)]
+                        muts = [a for a in items if a.kind in ("item", "update")
+                                and base.span.start < a.span.start and (a.span.start < pos or scope == 0)]
+                        if muts:
+                            value = self._mutate(value, muts)
                     return value, scope, base.span.end
-            if scope:
-                fn = self.by_id[scope]
-                if name in fn.params:
-                    return Param(fn.span, fn.id, name, fn.params.index(name)), scope, pos
-                scope = self.parent.get(scope, 0)
-                pos = 1 << 60
-                continue
-            if name in self.by_name:
+            if not scope:
                 return None
-            return None
+            fn = self.by_id[scope]
+            if name in fn.params:
+                return Param(fn.span, fn.id, name, fn.params.index(name)), scope, pos
+            scope = self.parent.get(scope, 0)
+            pos = 1 << 60
 
     def _mutate(self, base: Dict, muts: list[Assign]) -> Dict:
         entries = list(base.entries)
@@ -651,7 +679,8 @@ def _graph(an: Analysis, api_calls: list[ApiCall]) -> Facts:
 
     # transitive closures by iteration to a fixpoint (small graphs; cycles allowed)
     reaches: dict[int, bool] = {f.id: direct_api.get(f.id, False) for f in an.functions}
-    sleeps_in: dict[int, list[Sleep]] = {f.id: list(sleeps_direct.get(f.id, [])) for f in an.functions}
+    sleep_sets: dict[int, dict[int, Sleep]] = {
+        f.id: {id(x): x for x in sleeps_direct.get(f.id, [])} for f in an.functions}
     changed = True
     rounds = 0
     while changed and rounds < 50:
@@ -664,10 +693,11 @@ def _graph(an: Analysis, api_calls: list[ApiCall]) -> Facts:
                 if reaches.get(t) and not reaches.get(fid):
                     reaches[fid] = True
                     changed = True
-                extra = [x for x in sleeps_in.get(t, []) if x not in sleeps_in[fid]]
-                if extra:
-                    sleeps_in[fid].extend(extra)
+                mine, theirs = sleep_sets[fid], sleep_sets.get(t, {})
+                if len(theirs.keys() - mine.keys()):
+                    mine.update(theirs)
                     changed = True
+    sleeps_in = {fid: list(v.values()) for fid, v in sleep_sets.items()}
     reaches[0] = direct_api.get(0, False) or any(reaches.get(t) for t in callees.get(0, ()))
 
     # iterations: charge API calls and API-reaching helper calls to their innermost loop
@@ -693,20 +723,19 @@ def _graph(an: Analysis, api_calls: list[ApiCall]) -> Facts:
         loop = an.loop_of(span, caller)
         if loop is not None:
             iteration_for(loop, caller).events.append((span, None, fid))
-    # sleeps of one iteration: in the loop body (same scope) or in helpers called from it
-    all_sleep_sites = [(sl, sleep_scope[id(sl)]) for sl in script.sleeps]
-    for it in iterations.values():
-        body = it.loop.body if it.loop.kind != "map" else it.loop.span
-        for sl, sc in all_sleep_sites:
-            if sc == it.scope and body.contains(sl.span):
-                it.sleeps.append(sl)
-        for site, caller, fid in local_calls:
-            if caller == it.scope and body.contains(site.call.span):
-                it.sleeps.extend(sleeps_in.get(fid, []))
-        if it.loop.kind == "map":
-            for site, caller, fid in local_calls:
-                if site.call.span == it.loop.body or it.loop.body.contains(site.call.span):
-                    it.sleeps.extend(sleeps_in.get(fid, []))
+    # sleeps of one iteration: in the loop body (same scope, nested loops included) or in
+    # helpers called from it
+    for sl in script.sleeps:
+        for loop in an.loops_around(sl.span, sleep_scope[id(sl)]):
+            if id(loop) in iterations:
+                iterations[id(loop)].sleeps.append(sl)
+    for site, caller, fid in local_calls:
+        helper_sleeps = sleeps_in.get(fid)
+        if not helper_sleeps:
+            continue
+        for loop in an.loops_around(site.call.span, caller):
+            if id(loop) in iterations:
+                iterations[id(loop)].sleeps.extend(helper_sleeps)
     # recursion: a function that reaches itself and the API
     result = list(iterations.values())
     for site, caller, fid in local_calls:

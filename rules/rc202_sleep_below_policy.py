@@ -40,6 +40,7 @@ class SleepBelowPolicy(Rule):
 
     def check(self) -> None:
         an, facts, interval = self.ctx.analysis, self.ctx.facts, self.ctx.config.interval
+        self._events: dict[int, list[int]] = {}
         for sl in self.ctx.script.sleeps:
             scope = an.scope_of(sl.span)
             seconds = an.number(sl.seconds, scope)
@@ -56,14 +57,25 @@ class SleepBelowPolicy(Rule):
         if loop is not None:
             # the loop's iteration makes an API call (its own, or one of a nested loop)
             return any(it.loop is not None and it.scope == scope and
-                       (it.loop is loop or loop.body.contains(it.loop.span)) for it in facts.iterations)
+                       (it.loop is loop or loop.body.contains(it.loop.span)) for it in self._iterations(scope))
         # straight-line code: an API call before and after it in the same scope
-        events = api_events(self.ctx, scope)
+        if scope not in self._events:
+            self._events[scope] = api_events(self.ctx, scope)
+        events = self._events[scope]
         if any(e < sl.span.start for e in events) and any(e > sl.span.end for e in events):
             return True
         # a helper that calls the API, sleeps, and is itself called once per iteration
         return scope != 0 and facts.reaches_api.get(scope, False) and any(
             it.scope != scope and any(e[2] == scope for e in it.events) for it in facts.iterations)
+
+
+    def _iterations(self, scope):
+        by_scope = getattr(self, "_by_scope", None)
+        if by_scope is None:
+            by_scope = self._by_scope = {}
+            for it in self.ctx.facts.iterations:
+                by_scope.setdefault(it.scope, []).append(it)
+        return by_scope.get(scope, [])
 
 
 def api_events(ctx, scope: int) -> list[int]:

@@ -114,19 +114,25 @@ class _Builder:
         self.bound: dict[str, str] = {}  # name -> constructor callee, for pools/loggers/files
         self.function_ids = 0
         self.curl_options: dict[str, dict[str, Value]] = {}  # pycurl handle -> setopt values
+        # each node is converted once: nested calls are visited by find_all *and* as
+        # arguments of their parent, which would be quadratic in the nesting depth
+        self.cache: dict[tuple[int, int, str], Value] = {}
 
     # -- names --------------------------------------------------------------------------
     def dotted(self, node) -> Optional[str]:
-        kind = node.kind()
-        if kind == "identifier":
-            return node.text()
-        if kind == "attribute":
-            obj, attr = node.field("object"), node.field("attribute")
-            if obj is None or attr is None:
+        """`a.b.c` as a string, or None for anything that is not a plain dotted name
+        (iterative: attribute chains can be thousands deep in hostile input)."""
+        parts: list[str] = []
+        while node is not None and node.kind() == "attribute":
+            attr = node.field("attribute")
+            if attr is None or len(parts) > 64:
                 return None
-            head = self.dotted(obj)
-            return f"{head}.{attr.text()}" if head else None
-        return None
+            parts.append(attr.text())
+            node = node.field("object")
+        if node is None or node.kind() != "identifier":
+            return None
+        parts.append(node.text())
+        return ".".join(reversed(parts))
 
     def qualify(self, dotted: str) -> str:
         head, _, rest = dotted.partition(".")
@@ -146,6 +152,13 @@ class _Builder:
         if depth > MAX_DEPTH:
             return Unknown(span)
         kind = node.kind()
+        key = (span.start, span.end, kind)
+        cached = self.cache.get(key)
+        if cached is None:
+            cached = self.cache[key] = self._value(node, span, kind, depth)
+        return cached
+
+    def _value(self, node, span: Span, kind: str, depth: int) -> Value:
         if kind == "string":
             return self.string(node, depth)
         if kind == "concatenated_string":
@@ -412,7 +425,7 @@ class _Builder:
             self.bound[target.text()] = value.callee
 
     def on_call(self, node) -> None:
-        value = self.call(node)
+        value = self.value(node)
         s = self.script
         if not isinstance(value, Call):
             if isinstance(value, Dict) or isinstance(value, Concat):
