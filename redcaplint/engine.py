@@ -51,9 +51,10 @@ def lint_text(text: str, display: str, language: str, config: Config, rules: lis
         active = [r for r in rules if r.code in ("RC001", "RC101")]
     else:
         active = rules
-    facts = analyse(script) if script.syntax_error is None else None
-    analysis = getattr(script, "analysis", None)
-    if facts is None:
+    if script.syntax_error is None:
+        facts = analyse(script)
+        analysis = facts.analysis
+    else:
         from redcaplint.resolve import Analysis, Facts
 
         analysis = Analysis(script)

@@ -8,13 +8,15 @@ Span is a pair of character offsets into the file's text, and names are strings.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Union
+from typing import NamedTuple, Optional, Union
 
 from redcaplint.source import Source
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
+    """Character offsets [start, end) into the file's text. A tuple, not a dataclass: a few
+    hundred are made per file and tuple construction is the cheapest there is."""
+
     start: int
     end: int
 
@@ -26,19 +28,19 @@ class Span:
 # Values: expressions as far as the rules care about them.
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Str:
     span: Span
     value: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Num:
     span: Span
     value: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Const:
     """True, False, None (and their spellings in other languages)."""
 
@@ -46,13 +48,13 @@ class Const:
     value: object
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Name:
     span: Span
     name: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Attr:
     """`base.attr` read as a value (not called)."""
 
@@ -61,7 +63,7 @@ class Attr:
     attr: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Dict:
     """A mapping literal; `open` means keys the linter cannot see may be present (`**x`)."""
 
@@ -70,13 +72,13 @@ class Dict:
     open: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Seq:
     span: Span
     items: tuple["Value", ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Concat:
     """String building: f-strings, `a + b`, `"%s" % x`, `.format`, `paste0`."""
 
@@ -84,7 +86,7 @@ class Concat:
     parts: tuple["Value", ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class BinOp:
     span: Span
     op: str
@@ -92,7 +94,7 @@ class BinOp:
     right: "Value"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Call:
     """A call. `callee` is the qualified name after import aliases (`requests.post`), or the
     bare method name when `receiver` is set (`s.post` → callee "post", receiver Name s)."""
@@ -111,7 +113,7 @@ class Call:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class EnvLookup:
     """A secret read from outside the code: environment, keyring, password prompt."""
 
@@ -119,7 +121,7 @@ class EnvLookup:
     key: Optional["Value"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Param:
     """A function parameter (what a name resolves to inside a function)."""
 
@@ -129,7 +131,7 @@ class Param:
     index: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Unknown:
     span: Span
 
@@ -141,7 +143,7 @@ Value = Union[Str, Num, Const, Name, Attr, Dict, Seq, Concat, BinOp, Call, EnvLo
 # Facts a front end emits.
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FunctionDef:
     id: int
     name: str
@@ -150,7 +152,7 @@ class FunctionDef:
     params: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Loop:
     """One iteration construct. `body` is what runs once per element (for a `map(f, xs)` it
     is the span of `f`, where the per-element call is charged)."""
@@ -160,7 +162,7 @@ class Loop:
     body: Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Assign:
     """`target = value` (kind "set"), `target[key] = value` ("item"), `target.update(value)`
     ("update"), `target.key = value` ("attr")."""
@@ -172,26 +174,26 @@ class Assign:
     key: Optional[Value] = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CallSite:
     call: Call
     reference: bool = False  # a function passed by name to an iteration (`map(f, xs)`)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Sleep:
     span: Span
     seconds: Optional[Value]  # None: unknown (no argument the linter can read)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Output:
     span: Span
     kind: str  # print, log, file
     args: tuple[Value, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Dispatch:
     """Work handed to a pool, `asyncio.gather`, a TaskGroup, joblib …; `targets` are the
     function references or coroutine calls dispatched."""
@@ -201,7 +203,7 @@ class Dispatch:
     targets: tuple[Value, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Option:
     """A transport option the language front end recognised: TLS off, a timeout."""
 
@@ -210,7 +212,7 @@ class Option:
     subject: Optional[str] = None  # the object it was set on (`session.verify = False`)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SyntaxProblem:
     offset: int
     message: str
@@ -220,7 +222,7 @@ class SyntaxProblem:
 # What resolve.py derives.
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ApiParam:
     name: str
     value: Value  # resolved through names
@@ -259,6 +261,7 @@ class Script:
     outputs: list[Output] = field(default_factory=list)
     dispatches: list[Dispatch] = field(default_factory=list)
     options: list[Option] = field(default_factory=list)
+    # every string the front end built (Str, and Concat for f-strings and `+`/`%` building),
+    # so rules about URLs and query strings need not walk every value again
+    strings: list[Value] = field(default_factory=list)
     syntax_error: Optional[SyntaxProblem] = None
-    # filled in by resolve.analyse()
-    facts: "object" = None

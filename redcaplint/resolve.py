@@ -86,6 +86,7 @@ class Facts:
     ctors: list[ClientCtor] = field(default_factory=list)
     http_calls: list[tuple[Call, str, int]] = field(default_factory=list)  # lib, scope
     transports: list[tuple[Call, tuple[str, ...]]] = field(default_factory=list)  # verify kwargs
+    analysis: Optional["Analysis"] = None
 
 
 @dataclass
@@ -424,7 +425,6 @@ def _param_names(spec_args: list[str], call: Call, mapping: dict[str, str]) -> d
 
 def analyse(script: Script) -> Facts:
     an = Analysis(script)
-    script.analysis = an  # type: ignore[attr-defined]
     s = an.surface
     api_calls: list[ApiCall] = []
     ctors: list[ClientCtor] = []
@@ -518,6 +518,7 @@ def analyse(script: Script) -> Facts:
     api_calls.sort(key=lambda a: a.span.start)
     facts = _graph(an, api_calls)
     facts.ctors, facts.http_calls, facts.transports = ctors, http_calls, transports
+    facts.analysis = an
     return facts
 
 

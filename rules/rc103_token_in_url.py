@@ -1,7 +1,6 @@
 import re
 
 from redcaplint.model import Concat, Str
-from redcaplint.resolve import walk_values
 from redcaplint.rule import Case, Rule
 
 QUERY_TOKEN = re.compile(r"(?i)[?&]token=$")
@@ -37,13 +36,10 @@ class TokenInUrl(Rule):
 
     def check(self) -> None:
         seen = set()
-        values = [a.value for a in self.ctx.script.assigns]
-        values += [site.call for site in self.ctx.script.calls]
-        for root in values:
-            for v in walk_values(root):
-                if isinstance(v, Concat) and v.span not in seen and self._puts_token(v):
-                    seen.add(v.span)
-                    self.report(v.span, "The token is put into a URL query string")
+        for v in self.ctx.script.strings:
+            if isinstance(v, Concat) and v.span not in seen and self._puts_token(v):
+                seen.add(v.span)
+                self.report(v.span, "The token is put into a URL query string")
         for call, lib, scope in self.ctx.facts.http_calls:
             for key in self.ctx.analysis.surface.http[lib].get("query", []):
                 q = call.kwarg(key)

@@ -2,7 +2,6 @@ import re
 
 from redcaplint.findings import Edit, Fix
 from redcaplint.model import Str
-from redcaplint.resolve import walk_values
 from redcaplint.rule import Case, Rule
 
 LOOPBACK = re.compile(r"(?i)^http://(localhost|127\.\d+\.\d+\.\d+|\[::1\]|0\.0\.0\.0)(?=[:/]|$)")
@@ -50,11 +49,9 @@ class PlaintextEndpoint(Rule):
             if url is not None:
                 v = an.resolve(url, ctor.scope)
                 candidates[v.span] = v
-        roots = [a.value for a in script.assigns] + [s.call for s in script.calls]
-        for root in roots:
-            for v in walk_values(root):
-                if isinstance(v, Str) and v.value.rstrip("/").lower().endswith("/api"):
-                    candidates[v.span] = v
+        for v in script.strings:
+            if isinstance(v, Str) and v.value[:7].lower() == "http://" and v.value.rstrip("/").lower().endswith("/api"):
+                candidates[v.span] = v
         for span, v in sorted(candidates.items(), key=lambda kv: kv[0].start):
             if not isinstance(v, Str) or not v.value.lower().startswith("http://") or LOOPBACK.match(v.value):
                 continue

@@ -47,30 +47,39 @@ ITER_METHODS = {"apply", "applymap", "map", "progress_apply", "progress_map", "t
                 "agg", "aggregate", "pipe_each"}
 TLS_OFF_CALLS = {"ssl._create_unverified_context", "urllib3.disable_warnings"}
 
+# Snippets (and notebook cells) often use these without an import in sight: `time.sleep`
+# still means time.sleep unless the name is assigned in the file.
+IMPLICIT_MODULES = {"time", "asyncio", "os", "json", "logging", "requests", "httpx", "urllib", "sys",
+                    "pprint", "redcap"}
+
 KINDS = [
     "import_statement", "import_from_statement", "function_definition", "for_statement",
     "while_statement", "list_comprehension", "dictionary_comprehension", "set_comprehension",
     "generator_expression", "assignment", "as_pattern", "call",
 ]
-_FIND = [{"kind": k} for k in KINDS]
-_SUSPECT = [{"kind": "ERROR"}, {"kind": "print_statement"}, {"kind": "exec_statement"},
-            {"regex": "^$"}]
+_FIND = [{"kind": k} for k in KINDS + ["ERROR", "print_statement", "exec_statement"]]
+# Nodes that suggest a syntax error. They are fetched in the same tree walk as the model's
+# nodes (a separate `find` costs a third of the parse); libcst then confirms. Recoveries that
+# leave only a zero-width MISSING token are caught by a bracket count instead: finding them in
+# the tree needs a text match on every node, which costs as much again.
+SUSPECT_KINDS = ("ERROR", "print_statement", "exec_statement")
+_ONLY_AST = 0x400  # ast.PyCF_ONLY_AST, without importing ast
 _ERROR_AT = re.compile(r"(?:parser error: )?error at (\d+):(\d+)")
 _PY2_EXCEPT = re.compile(r"^[ \t]*except[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:", re.M)
 _STRING_PREFIX = re.compile(r"^[rRbBuUfFtT]*")
 MAX_DEPTH = 60  # value conversion depth; deeper expressions become Unknown (never recurse unbounded)
 
 
+_new_tuple = tuple.__new__
+
+
 def _span(node) -> Span:
     r = node.range()
-    return Span(r.start.index, r.end.index)
+    return _new_tuple(Span, (r.start.index, r.end.index))  # Span(...) minus a Python frame
 
 
-def syntax_problem(text: str, root) -> Optional[SyntaxProblem]:
-    """RC001: tree-sitter flags a suspect, libcst (version independent) confirms it."""
-    suspect = root.find(any=_SUSPECT)
-    if suspect is None and not _PY2_EXCEPT.search(text):
-        return None
+def syntax_problem(text: str, suspect) -> Optional[SyntaxProblem]:
+    """RC001: tree-sitter flags a suspect node, libcst (version independent) confirms it."""
     import libcst  # lazily: only files that look broken pay for it
 
     try:
@@ -89,9 +98,20 @@ def syntax_problem(text: str, root) -> Optional[SyntaxProblem]:
         offset = min(source.line_start(line) + min(col, len(source.line_text(line))), len(text))
         if suspect is not None and suspect.range().start.index < offset and \
                 line - (suspect.range().start.line + 1) <= 3:
-            # tree-sitter's ERROR/MISSING node is usually nearer the mistake than the token
-            # where the parser gave up (`def f(:` fails at the next line for libcst)
+            # tree-sitter's ERROR node is usually nearer the mistake than the token where the
+            # parser gave up
             offset = suspect.range().start.index
+        elif suspect is None:
+            # libcst confirmed an error tree-sitter recovered from silently (an unclosed
+            # bracket): CPython's own parser says best where the bracket opened
+            try:
+                compile(text, "<lint>", "exec", _ONLY_AST)
+            except SyntaxError as builtin:
+                if builtin.lineno and builtin.lineno <= source.line_count:
+                    col = max(0, (builtin.offset or 1) - 1)
+                    offset = source.line_start(builtin.lineno) + min(col, len(source.line_text(builtin.lineno)))
+            except (ValueError, RecursionError, MemoryError):
+                pass
         detail = [ln.strip() for ln in text_of_error.splitlines() if ln.strip()]
         message = detail[1] if len(detail) > 1 else (detail[0] if detail else "invalid syntax")
         message = _ERROR_AT.sub("", message).strip(" :") or "invalid syntax"
@@ -111,6 +131,7 @@ class _Builder:
         self.root = root
         self.script = Script(source, LANGUAGE)
         self.imports: dict[str, str] = {}
+        self.locals: set[str] = set()  # names assigned in the file (shadowing implicit modules)
         self.bound: dict[str, str] = {}  # name -> constructor callee, for pools/loggers/files
         self.function_ids = 0
         self.curl_options: dict[str, dict[str, Value]] = {}  # pycurl handle -> setopt values
@@ -142,7 +163,8 @@ class _Builder:
         return f"{target}.{rest}" if rest else target
 
     def is_module_path(self, dotted: str) -> bool:
-        return dotted.partition(".")[0] in self.imports
+        head = dotted.partition(".")[0]
+        return head in self.imports or (head in IMPLICIT_MODULES and head not in self.locals)
 
     # -- values -------------------------------------------------------------------------
     def value(self, node, depth: int = 0) -> Value:
@@ -156,6 +178,8 @@ class _Builder:
         cached = self.cache.get(key)
         if cached is None:
             cached = self.cache[key] = self._value(node, span, kind, depth)
+            if isinstance(cached, (Str, Concat)):
+                self.script.strings.append(cached)
         return cached
 
     def _value(self, node, span: Span, kind: str, depth: int) -> Value:
@@ -229,8 +253,16 @@ class _Builder:
 
     def string(self, node, depth: int) -> Value:
         span = _span(node)
-        start = node.child(0)
-        prefix = _STRING_PREFIX.match(start.text() if start else "").group(0).lower()
+        text = node.text()
+        prefix = _STRING_PREFIX.match(text).group(0).lower()
+        if "f" not in prefix and "t" not in prefix:
+            # a plain literal: read it from its text, without visiting its children
+            body = text[len(prefix):]
+            q = 3 if body[:3] in ('"""', "'''") else 1
+            body = body[q:-q] if len(body) >= 2 * q else ""
+            if "\\" in body and "r" not in prefix:
+                body = _ESCAPE_RE.sub(lambda m: _unescape(m.group(0)), body)
+            return Str(span, body)
         parts: list[Value] = []
         text_parts: list[str] = []
         dynamic = False
@@ -306,7 +338,15 @@ class _Builder:
     # -- statements ---------------------------------------------------------------------
     def build(self) -> Script:
         s = self.script
-        for node in self.root.find_all(any=_FIND):
+        nodes = self.root.find_all(any=_FIND)
+        suspect = next((n for n in nodes if n.kind() in SUSPECT_KINDS), None)
+        text = self.source.text
+        if suspect is not None or _unbalanced(text) or ("except" in text and _PY2_EXCEPT.search(text)):
+            problem = syntax_problem(self.source.text, suspect)
+            if problem is not None:
+                s.syntax_error = problem
+                return s
+        for node in nodes:
             kind = node.kind()
             if kind == "call":
                 self.on_call(node)
@@ -327,6 +367,8 @@ class _Builder:
                     s.loops.append(Loop("while", _span(node), Span(start, _span(body).end)))
             elif kind in ("import_statement", "import_from_statement"):
                 self.on_import(node, kind)
+            elif kind in SUSPECT_KINDS:
+                continue
             else:  # comprehensions and generator expressions
                 body = node.field("body")
                 if body is not None:
@@ -384,6 +426,7 @@ class _Builder:
         span = _span(node)
         lk = left.kind()
         if lk == "identifier":
+            self.locals.add(left.text())
             value = self.value(right)
             self.script.assigns.append(Assign(span, left.text(), value))
             if isinstance(value, Call):
@@ -520,6 +563,13 @@ class _Builder:
             s.loops.append(Loop("map", span, fn.span))
 
 
+def _unbalanced(text: str) -> bool:
+    """Brackets that do not pair up: where tree-sitter recovers with a zero-width MISSING
+    token and no ERROR node (`def f(:`). Only a trigger for libcst's verdict."""
+    return (text.count("(") != text.count(")") or text.count("[") != text.count("]")
+            or text.count("{") != text.count("}"))
+
+
 def _is_environ(value: Optional[Value]) -> bool:
     return isinstance(value, Name) and value.name == "os.environ"
 
@@ -547,6 +597,7 @@ def _executorish(receiver: Value, bound: str) -> bool:
     return False
 
 
+_ESCAPE_RE = re.compile(r"\\.")
 _ESCAPES = {"\\n": "\n", "\\t": "\t", "\\\\": "\\", "\\'": "'", '\\"': '"'}
 
 
@@ -558,10 +609,4 @@ def build(source: Source) -> Script:
     """The front-end contract: Source → Script (never raises for bad input)."""
     from ast_grep_py import SgRoot
 
-    root = SgRoot(source.text, "python").root()
-    problem = syntax_problem(source.text, root)
-    if problem is not None:
-        script = Script(source, LANGUAGE)
-        script.syntax_error = problem
-        return script
-    return _Builder(source, root).build()
+    return _Builder(source, SgRoot(source.text, "python").root()).build()
