@@ -225,19 +225,19 @@ def report(results, args) -> int:
     from redcaplint.output import formatter
 
     findings = sorted((f for r in results for f in r.findings), key=lambda f: f.sort_key())
-    unsupported = Counter()
+    skipped = Counter()
     had_error = False
     for r in results:
-        if r.notice is None:
+        if r.skipped is not None:
+            skipped[r.skipped] += 1
             continue
-        if "not supported yet" in r.notice:
-            unsupported[r.notice.split(" files")[0]] += 1
+        if r.notice is None:
             continue
         had_error = had_error or r.error
         print(f"{r.display}: {r.notice}", file=sys.stderr)
-    if unsupported and not args.quiet:
-        kinds = ", ".join(f"{n} {lang}" for lang, n in sorted(unsupported.items()))
-        print(f"redcaplint: skipped files of languages not supported yet: {kinds}", file=sys.stderr)
+    for reason, n in sorted(skipped.items()):
+        # once per run, not once per file
+        print(f"redcaplint: {n} {reason}", file=sys.stderr)
     color = _use_color(args)
     out = sys.stdout
     formatter(args.output_format)(findings, out, color)
@@ -247,7 +247,8 @@ def report(results, args) -> int:
     if not args.quiet and args.output_format != "json":
         fixable = sum(1 for f in findings if f.fix is not None and f.fix.edits and f.fix.applicability == "safe")
         suppressed = sum(r.suppressed for r in results)
-        linted = sum(1 for r in results if r.notice is None or "replacement" in r.notice or "token scan" in r.notice)
+        linted = sum(1 for r in results if r.skipped is None and (
+            r.notice is None or "replacement" in r.notice or "token scan" in r.notice))
         summary = f"Found {len(findings)} finding{'s' if len(findings) != 1 else ''} in {linted} file{'s' if linted != 1 else ''}"
         if fixable:
             summary += f" ({fixable} fixable with a safe fix [*])"

@@ -24,6 +24,7 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     notice: Optional[str] = None
     error: bool = False  # an internal error (exit 2)
+    skipped: Optional[str] = None  # why a whole language was skipped (said once per run)
     suppressed: int = 0
 
 
@@ -36,32 +37,30 @@ def lint_text(text: str, display: str, language: str, config: Config, rules: lis
     result = FileResult(display)
     if len(text) > MAX_ANALYSED_CHARS:
         # generated or data files: the token scan reads text linearly; the model would not pay
-        script = Script(source, language)
+        scripts = [Script(source, language)]
         result.notice = f"larger than {MAX_ANALYSED_CHARS // 1_000_000} MB: only the token scan (RC101) ran"
         rules = [r for r in rules if r.code == "RC101"]
     else:
-        script = front_end(language).build(source)
+        built = front_end(language).build(source)
+        scripts = built if isinstance(built, list) else [built]
     raw: list[tuple] = []
 
     def report(rule, span: Span, message: str, fix: Optional[Fix] = None) -> None:
         raw.append((rule, span, message, fix))
 
-    if script.syntax_error is not None:
-        # a file that does not parse gets RC001 and the text-level token scan only
-        active = [r for r in rules if r.code in ("RC001", "RC101")]
-    else:
-        active = rules
-    if script.syntax_error is None:
-        facts = analyse(script)
-        analysis = facts.analysis
-    else:
-        from redcaplint.resolve import Analysis, Facts
+    for script in scripts:
+        if script.syntax_error is None:
+            facts = analyse(script)
+            analysis, active = facts.analysis, rules
+        else:
+            # what does not parse gets RC001 and the text-level token scan only
+            from redcaplint.resolve import Analysis, Facts
 
-        analysis = Analysis(script)
-        facts = Facts([], {}, {}, [], [], {})
-    ctx = RuleContext(script, facts, analysis, config, report)
-    for rule_cls in active:
-        rule_cls(ctx).check()
+            analysis, facts = Analysis(script), Facts([], {}, {}, [], [], {})
+            active = [r for r in rules if r.code in ("RC001", "RC101")]
+        ctx = RuleContext(script, facts, analysis, config, report)
+        for rule_cls in active:
+            rule_cls(ctx).check()
 
     table = directives(source, language)
     ignored = config.ignored_for(display)
@@ -100,7 +99,7 @@ def lint_file(path: str, display: str, language: Optional[str], config: Config, 
     from redcaplint.files import read_text
 
     if not supported(language):
-        return FileResult(display, notice=f"{language or 'unknown'} files are not supported yet, skipped")
+        return FileResult(display, skipped=f"{language or 'unknown'} files skipped: not supported yet")
     text, notice = read_text(path)
     if text is None:
         return FileResult(display, notice=notice)
@@ -111,8 +110,12 @@ def lint_file(path: str, display: str, language: Optional[str], config: Config, 
 
 
 def lint_safely(text: str, display: str, language: str, config: Config, rules: list) -> FileResult:
+    from redcaplint.frontends._grammars import GrammarUnavailable
+
     try:
         return lint_text(text, display, language, config, rules)
+    except GrammarUnavailable as exc:
+        return FileResult(display, skipped=f"{language} files skipped: {exc}")
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - ast-grep raises PanicException (a BaseException)

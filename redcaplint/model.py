@@ -244,6 +244,9 @@ class ApiCall:
     via_helper: bool = False  # parameters merged from a helper call (reported there)
     inner: Optional["ApiCall"] = None
     url: Optional[Value] = None  # the endpoint, resolved through names
+    batch: object = False  # clients that batch: a size, None (unbatched), "default"/"unknown"
+    restriction_names: Optional[list] = None  # a client's own (narrower) set of restrictions
+    delay: Optional[Value] = None  # a client's pause between its batches (REDCapR interbatch_delay)
 
     def has(self, name: str) -> bool:
         return name in self.params
@@ -264,4 +267,8 @@ class Script:
     # every string the front end built (Str, and Concat for f-strings and `+`/`%` building),
     # so rules about URLs and query strings need not walk every value again
     strings: list[Value] = field(default_factory=list)
-    syntax_error: Optional[SyntaxProblem] = None
+    syntax_error: Optional[SyntaxProblem] = None  # nothing could be modelled
+    # regions (knitr chunks, notebook cells) that did not parse, in a script built from the rest
+    region_errors: list[SyntaxProblem] = field(default_factory=list)
+    # where source text is code (None: all of it); RC101 scans only these
+    token_regions: Optional[list[Span]] = None

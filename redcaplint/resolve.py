@@ -45,6 +45,7 @@ class Surface:
     client_ctors: dict[str, str] = field(default_factory=dict)
     clients: dict[str, dict] = field(default_factory=dict)
     distinctive: dict[str, str] = field(default_factory=dict)  # method -> lib
+    client_functions: dict[str, tuple[str, str]] = field(default_factory=dict)  # callee -> (lib, fn)
 
 
 @lru_cache(maxsize=None)
@@ -64,6 +65,9 @@ def surface(language: str) -> Surface:
             s.client_ctors[ctor] = lib
         for method in spec.get("distinctive", []):
             s.distinctive.setdefault(method, lib)
+        for fn in spec.get("functions", {}):
+            # function-style clients (R): `pkg::fun`, the package being the table's name
+            s.client_functions[f"{lib}::{fn}"] = (lib, fn)
     return s
 
 
@@ -448,6 +452,14 @@ def analyse(script: Script) -> Facts:
         if callee in s.http_clients:
             transports.append((call, tuple(s.http[s.http_clients[callee]].get("verify", []))))
             continue
+        if call.receiver is None and callee in s.client_functions:
+            lib, fn = s.client_functions[callee]
+            spec = s.clients[lib]
+            api = _client_call(an, call, scope, lib, spec, fn, spec["functions"][fn])
+            api_calls.append(api)
+            if api.operation == "create":
+                created.add(call.span)
+            continue
         ctor = _receiver_ctor(an, call, scope) if call.receiver is not None else None
         # client-library methods
         lib = None
@@ -536,7 +548,13 @@ def _http_of(an: Analysis, call: Call, scope: int, ctor: Optional[Call]) -> Opti
 
 def _payload_value(an: Analysis, call: Call, lib: str) -> Optional[Value]:
     spec = an.surface.http[lib]
-    for key in spec.get("payload", []):
+    payload_keys = spec.get("payload", [])
+    if payload_keys == ["*"]:
+        # RCurl::postForm(uri, token = …, content = …): the keywords are the parameters
+        skip = set(spec.get("not_params", [])) | set(spec.get("url_keywords", []))
+        entries = tuple((Str(v.span, k), v) for k, v in call.kwargs if k not in skip)
+        return Dict(call.span, entries, call.star) if entries else None
+    for key in payload_keys:
         v = call.kwarg(key)
         if v is not None:
             return v
@@ -546,28 +564,82 @@ def _payload_value(an: Analysis, call: Call, lib: str) -> Optional[Value]:
     return None
 
 
+@dataclass
+class _Request:
+    url: Optional[Value] = None
+    payload: Optional[Value] = None
+    timeout: Optional[Value] = None  # the timeout value where one is set
+    timeout_set: bool = False
+    request_obj: Optional[Call] = None
+
+
+def _request(an: Analysis, call: Call, scope: int, lib: str, url_idx: int, env) -> _Request:
+    """Where a raw request's URL, parameters and timeout are, in the library's spelling."""
+    spec = an.surface.http[lib]
+    req = _Request()
+    if "request_arg" in spec:
+        # a request built in steps (httr2): follow the pipeline back to request(url)
+        node = call.args[spec["request_arg"]] if len(call.args) > spec["request_arg"] else None
+        entries: list = []
+        for _ in range(24):
+            if node is None:
+                break
+            node = an.resolve(node, scope, env=env)
+            if not isinstance(node, Call):
+                break
+            if node.callee in spec.get("builder_payload", []):
+                entries += [(Str(v.span, k), v) for k, v in node.kwargs]
+            elif node.callee in spec.get("builder_timeout", []):
+                req.timeout_set = True
+                req.timeout = node.args[1] if len(node.args) > 1 else node.kwarg("seconds")
+            elif node.callee in spec.get("builder_url", []):
+                req.url = node.args[0] if node.args else node.kwarg("base_url")
+                break
+            node = node.args[0] if node.args else None
+        req.payload = Dict(call.span, tuple(entries)) if entries else None
+        return req
+    req.url = call.args[url_idx] if len(call.args) > url_idx else None
+    for key in spec.get("url_keywords", ["url", "fullurl"]):
+        if req.url is None:
+            req.url = call.kwarg(key)
+    req.payload = _payload_value(an, call, lib)
+    if req.url is not None:
+        url_r = an.resolve(req.url, scope, env=env)
+        if isinstance(url_r, Call) and url_r.callee in an.surface.request_objects:
+            req.request_obj = url_r
+            req.url = url_r.args[0] if url_r.args else url_r.kwarg("url")
+            if req.payload is None:
+                req.payload = url_r.args[1] if len(url_r.args) > 1 else url_r.kwarg("data")
+    # a timeout given as an argument of its own (httr::timeout(60)) or inside options
+    timeout_calls = spec.get("timeout_calls", [])
+    for arg in list(call.args) + [v for _, v in call.kwargs]:
+        v = an.resolve(arg, scope, env=env)
+        if isinstance(v, Call) and v.callee in timeout_calls:
+            req.timeout_set, req.timeout = True, v.args[0] if v.args else None
+    for key in spec.get("options_keywords", []):
+        opts = call.kwarg(key)
+        opts = an.resolve(opts, scope, env=env) if opts is not None else None
+        if isinstance(opts, Call) and opts.kwarg("timeout") is not None:
+            req.timeout_set, req.timeout = True, opts.kwarg("timeout")
+        elif isinstance(opts, Dict):
+            for k, v in opts.entries:
+                if isinstance(k, Str) and k.value in ("timeout", "timeout.ms", "connecttimeout"):
+                    req.timeout_set, req.timeout = True, v
+    return req
+
+
 def _http_call(an: Analysis, call: Call, scope: int, lib: str, url_idx: int,
                ctor: Optional[Call], env: Optional[dict] = None) -> Optional[ApiCall]:
     spec = an.surface.http[lib]
-    url = call.args[url_idx] if len(call.args) > url_idx else (call.kwarg("url") or call.kwarg("fullurl"))
-    payload = _payload_value(an, call, lib)
-    request_obj = None
-    if url is not None:
-        url_r = an.resolve(url, scope, env=env)
-        if isinstance(url_r, Call) and url_r.callee in an.surface.request_objects:
-            request_obj = url_r
-            url = url_r.args[0] if url_r.args else url_r.kwarg("url")
-            if payload is None:
-                payload = url_r.args[1] if len(url_r.args) > 1 else url_r.kwarg("data")
+    req = _request(an, call, scope, lib, url_idx, env)
     params: dict[str, ApiParam] = {}
     is_open = False
-    if payload is not None:
-        entries = an.dict_entries(payload, scope, env=env)
+    if req.payload is not None:
+        entries = an.dict_entries(req.payload, scope, env=env)
         if entries is None:
             return None
         found, is_open = entries
         params = {k: ApiParam(k, v, site.span) for k, (v, site) in found.items()}
-    query = None
     for key in spec.get("query", []):
         q = call.kwarg(key)
         if q is not None:
@@ -575,7 +647,7 @@ def _http_call(an: Analysis, call: Call, scope: int, lib: str, url_idx: int,
             if query:
                 for k, (v, site) in query[0].items():
                     params.setdefault(k, ApiParam(k, v, site.span))
-    url_r = an.resolve(url, scope, env=env) if url is not None else None
+    url_r = an.resolve(req.url, scope, env=env) if req.url is not None else None
     has_token, has_content = "token" in params, "content" in params
     if not (has_token and has_content):
         if not ((has_token or has_content) and url_r is not None and _looks_like_api_url(url_r)):
@@ -586,7 +658,7 @@ def _http_call(an: Analysis, call: Call, scope: int, lib: str, url_idx: int,
     action = an.str_value(params["action"].value, scope, env) if "action" in params else None
     api.content = content
     api.operation = _operation(content, action, "data" in params or "file" in params or api.open)
-    api.timeout = _timeout(an, call, scope, spec, ctor, request_obj)
+    api.timeout = _timeout(an, call, scope, spec, ctor, req)
     return api
 
 
@@ -605,16 +677,17 @@ def _operation(content: Optional[str], action: Optional[str], has_data: bool) ->
     return "import" if has_data else "export"
 
 
-def _timeout(an: Analysis, call: Call, scope: int, spec: dict, ctor: Optional[Call],
-             request_obj: Optional[Call]) -> str:
+def _timeout(an: Analysis, call: Call, scope: int, spec: dict, ctor: Optional[Call], req: _Request) -> str:
     name = spec.get("timeout", "timeout")
-    value = call.kwarg(name)
+    value = req.timeout if req.timeout_set else call.kwarg(name)
     idx = spec.get("timeout_index")
     if value is None and idx is not None and len(call.args) > idx:
         value = call.args[idx]
     if value is None and ctor is not None:
         value = ctor.kwarg(name)
     if value is None:
+        if req.timeout_set:
+            return "set"
         if call.star:
             return "unknown"
         return "default" if spec.get("default_timeout") else "missing"
@@ -631,7 +704,14 @@ def _client_call(an: Analysis, call: Call, scope: int, lib: str, spec: dict, met
     mapping = spec.get("params", {})
     raw = _param_names([mapping.get(p, p) for p in positional], call, mapping)
     defaults = spec.get("defaults", {}).get(method, {})
-    params = {k: ApiParam(k, an.resolve(v, scope), v.span) for k, v in raw.items()}
+    value_maps = spec.get("value_maps", {})
+    params = {}
+    for k, v in raw.items():
+        resolved = an.resolve(v, scope)
+        vmap = value_maps.get(k)
+        if vmap and isinstance(resolved, Const) and isinstance(resolved.value, bool):
+            resolved = Str(resolved.span, vmap["TRUE" if resolved.value else "FALSE"])
+        params[k] = ApiParam(k, resolved, v.span)
     for k, v in defaults.items():
         params.setdefault(k, ApiParam(k, Str(call.span, v), call.span))
     api = ApiCall(call.span, "client", lib, method, scope, params, call.star)
@@ -640,7 +720,30 @@ def _client_call(an: Analysis, call: Call, scope: int, lib: str, spec: dict, met
     api.timeout = "client"
     if spec.get("restricted_methods", {}).get(method):
         api.params.setdefault("records", ApiParam("records", Unknown(call.span), call.span))
+    names = spec.get("restriction_names", {}).get(method)
+    if names is not None:
+        api.restriction_names = list(names)
+    batching = spec.get("batching", {}).get(method)
+    if batching:
+        api.batch = _batch_size(an, params, batching, scope)
+    sleep_param = spec.get("sleep_params", {}).get(method)
+    if sleep_param and sleep_param in raw:
+        api.delay = raw[sleep_param]
     return api
+
+
+def _batch_size(an: Analysis, params: dict, batching: str, scope: int):
+    """The batch size a client will use: a number, None (one request), or "default"."""
+    opt_in = batching.endswith("!")  # legacy APIs: unbatched unless a batch size is given
+    p = params.get(batching.rstrip("!"))
+    if p is None:
+        return None if opt_in else "default"
+    v = p.value
+    if isinstance(v, Const) and v.value is None:
+        return None
+    if isinstance(v, Num):
+        return v.value if v.value > 0 else None
+    return "unknown"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ UPPER_HEX = re.compile(r"^[0-9A-F]+$")
 
 def is_placeholder(value: str) -> bool:
     """`0000…`, `FFFF…`: fill patterns, not tokens."""
-    return len(set(value.upper())) <= 2
+    return len(set(value.upper())) <= 1
 
 
 def is_token_format(value: str) -> bool:

@@ -47,10 +47,20 @@ def is_record_export(api: ApiCall) -> bool:
     return action in (None, "import")
 
 
+def is_batched(api: ApiCall, batch_threshold: int) -> bool:
+    """A client that splits the export into batches by itself (RC401 only; RC402 still
+    counts a batched full export as large)."""
+    if api.batch is False:
+        return False
+    if api.batch in ("default", "unknown"):
+        return True
+    return api.batch is not None and api.batch < batch_threshold
+
+
 def is_restricted(api: ApiCall, batch_threshold: int) -> bool:
     if api.open:
         return True  # options we cannot see may restrict it: never guess
-    names = api_table()["restrictions"]["names"]
+    names = api.restriction_names if api.restriction_names is not None else api_table()["restrictions"]["names"]
     for name in names:
         p = api.params.get(name)
         if p is not None and not is_empty(p.value):

@@ -32,6 +32,7 @@ class ParseError(Rule):
                Case("# ruleid: RC001\ndef f(:\n    pass\n")]
 
     def check(self) -> None:
-        problem = self.ctx.script.syntax_error
-        if problem is not None:
+        script = self.ctx.script
+        problems = ([script.syntax_error] if script.syntax_error else []) + script.region_errors
+        for problem in problems:
             self.report(Span(problem.offset, problem.offset), problem.message)

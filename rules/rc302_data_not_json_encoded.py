@@ -4,6 +4,15 @@ from redcaplint.rule import Case, Rule
 from redcaplint.rules._predicates import param_str
 
 
+FRAMES = {"data.frame", "tibble", "data_frame", "data.table", "tribble", "DataFrame", "pd.DataFrame",
+          "pandas.DataFrame"}
+
+
+def _builds_frame(callee: str) -> bool:
+    base = callee.rpartition("::")[2]
+    return base in FRAMES or base.rpartition(".")[2] == "DataFrame"
+
+
 class DataNotJsonEncoded(Rule):
     """
     ## What it does
@@ -47,8 +56,7 @@ class DataNotJsonEncoded(Rule):
             p = api.params.get("data")
             if p is None:
                 continue
-            native = isinstance(p.value, (Dict, Seq)) or (
-                isinstance(p.value, Call) and p.value.callee.rpartition(".")[2] in ("DataFrame", "data.frame", "list"))
+            native = isinstance(p.value, (Dict, Seq)) or (isinstance(p.value, Call) and _builds_frame(p.value.callee))
             if not native:
                 continue
             fix = Fix("suggestion", "Encode the data as JSON")

@@ -1,6 +1,6 @@
 from redcaplint.findings import Fix
 from redcaplint.rule import Case, Rule
-from redcaplint.rules._predicates import unrestricted_export
+from redcaplint.rules._predicates import is_batched, unrestricted_export
 
 
 class UnbatchedExport(Rule):
@@ -45,7 +45,7 @@ class UnbatchedExport(Rule):
         for api in self.ctx.facts.api_calls:
             if api.inner is not None and not api.via_helper:
                 continue
-            if unrestricted_export(api, threshold):
+            if unrestricted_export(api, threshold) and not is_batched(api, threshold):
                 hint = self.SUGGESTION.get(api.library, self.SUGGESTION["http"])
                 self.report(api.span, "Unrestricted record export (no records, fields, forms, filter or batching)",
                             Fix("suggestion", hint[0].upper() + hint[1:]))

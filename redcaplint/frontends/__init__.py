@@ -18,7 +18,8 @@ EXTENSIONS = {
     ".php": "php", ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript",
     ".sh": "shell", ".bash": "shell", ".ipynb": "notebook",
 }
-FRONT_ENDS = {"python": "redcaplint.frontends.python"}
+FRONT_ENDS = {"python": "redcaplint.frontends.python", "r": "redcaplint.frontends.r",
+              "rmarkdown": "redcaplint.frontends.rmarkdown"}
 SHEBANG = re.compile(rb"^#!.*\b(python[0-9.]*|Rscript|bash|sh|php|node)\b")
 SHEBANG_LANG = {b"python": "python", b"Rscript": "r", b"bash": "shell", b"sh": "shell",
                 b"php": "php", b"node": "javascript"}

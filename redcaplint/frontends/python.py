@@ -126,14 +126,15 @@ def syntax_problem(text: str, suspect) -> Optional[SyntaxProblem]:
 
 
 class _Builder:
-    def __init__(self, source: Source, root) -> None:
+    def __init__(self, source: Source, root, text: Optional[str] = None, first_id: int = 0) -> None:
         self.source = source
+        self.text = source.text if text is None else text
         self.root = root
         self.script = Script(source, LANGUAGE)
         self.imports: dict[str, str] = {}
         self.locals: set[str] = set()  # names assigned in the file (shadowing implicit modules)
         self.bound: dict[str, str] = {}  # name -> constructor callee, for pools/loggers/files
-        self.function_ids = 0
+        self.function_ids = first_id
         self.curl_options: dict[str, dict[str, Value]] = {}  # pycurl handle -> setopt values
         # each node is converted once: nested calls are visited by find_all *and* as
         # arguments of their parent, which would be quadratic in the nesting depth
@@ -340,9 +341,9 @@ class _Builder:
         s = self.script
         nodes = self.root.find_all(any=_FIND)
         suspect = next((n for n in nodes if n.kind() in SUSPECT_KINDS), None)
-        text = self.source.text
+        text = self.text
         if suspect is not None or _unbalanced(text) or ("except" in text and _PY2_EXCEPT.search(text)):
-            problem = syntax_problem(self.source.text, suspect)
+            problem = syntax_problem(text, suspect)
             if problem is not None:
                 s.syntax_error = problem
                 return s
@@ -605,8 +606,10 @@ def _unescape(text: str) -> str:
     return _ESCAPES.get(text, text)
 
 
-def build(source: Source) -> Script:
-    """The front-end contract: Source → Script (never raises for bad input)."""
+def build(source: Source, text: Optional[str] = None, first_id: int = 0) -> Script:
+    """The front-end contract: Source → Script (never raises for bad input). `text` (same
+    length as the source) lets notebooks and R Markdown parse one region at a time."""
     from ast_grep_py import SgRoot
 
-    return _Builder(source, SgRoot(source.text, "python").root()).build()
+    text = source.text if text is None else text
+    return _Builder(source, SgRoot(text, "python").root(), text, first_id).build()

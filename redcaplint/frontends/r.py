@@ -1,0 +1,427 @@
+"""R front end: an ast-grep tree of the (dynamically loaded) tree-sitter R grammar → the
+neutral Script model. Knows R: `<-`/`=`/`->` assignments, `function` values bound to names,
+`pkg::fun` and `library(pkg)`, pipes (`|>`, `%>%`) desugared into first arguments, the apply
+family and purrr as iterations, `parallel`/`future`/`furrr`/`foreach %dopar%` as dispatches,
+`Sys.sleep`, `print`/`cat`/`message`/`writeLines`, `Sys.getenv`/keyring as token sources, and
+curl's TLS option names. REDCap knowledge stays in rules/data.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from redcaplint.frontends._grammars import parse
+from redcaplint.model import (
+    Assign, Attr, BinOp, Call, CallSite, Concat, Const, Dict, Dispatch, EnvLookup, FunctionDef,
+    Loop, Name, Num, Option, Output, Script, Seq, Sleep, Span, Str, SyntaxProblem, Unknown, Value,
+)
+from redcaplint.source import Source
+
+LANGUAGE = "r"
+MAX_DEPTH = 60
+
+SLEEPS = {"Sys.sleep", "base::Sys.sleep"}
+OUTPUTS = {"print": "print", "cat": "print", "message": "log", "writeLines": "file", "write": "file",
+           "warning": "log", "saveRDS": "file", "write_lines": "file", "readr::write_lines": "file",
+           "base::print": "print", "base::cat": "print", "base::message": "log", "print.default": "print",
+           "futile.logger::flog.info": "log", "logger::log_info": "log", "glue::glue": None}
+ENV_READERS = {"Sys.getenv", "base::Sys.getenv"}
+SECRET_READERS = {"keyring::key_get", "key_get", "rstudioapi::askForPassword", "askForPassword",
+                  "getPass::getPass", "getPass", "rstudioapi::askForSecret", "askForSecret"}
+CONCATS = {"paste0", "paste", "sprintf", "glue", "glue::glue", "stringr::str_c", "str_c", "file.path",
+           "base::paste0", "base::paste", "base::sprintf", "stringr::str_glue", "str_glue"}
+# iteration: function → index of the function argument (called once per element)
+ITERATORS = {
+    "lapply": 1, "sapply": 1, "vapply": 1, "mapply": 0, "Map": 0, "apply": 2, "tapply": 2, "Filter": 0,
+    "outer": 2, "by": 2, "rapply": 1, "replicate": 1, "plyr::llply": 1, "plyr::ldply": 1,
+    "group_map": 1, "group_walk": 1, "group_modify": 1, "dplyr::group_map": 1, "dplyr::group_walk": 1,
+    "dplyr::group_modify": 1,
+}
+for _name in ("map", "map_dfr", "map_df", "map_dfc", "map_chr", "map_int", "map_dbl", "map_lgl", "map_vec",
+              "walk", "imap", "imap_dfr", "imap_chr", "iwalk", "pmap", "pmap_dfr", "pmap_chr", "pwalk",
+              "map_if", "map_at", "modify", "keep", "discard", "detect"):
+    ITERATORS[_name] = 1
+    ITERATORS["purrr::" + _name] = 1
+for _name in ("map2", "map2_dfr", "map2_chr", "map2_int", "map2_dbl", "walk2"):
+    ITERATORS[_name] = 2
+    ITERATORS["purrr::" + _name] = 2
+for _name in ("lapply", "sapply", "vapply", "mapply", "Map", "apply", "Filter"):
+    ITERATORS["base::" + _name] = ITERATORS[_name]
+DISPATCHES = {
+    "mclapply": 1, "parallel::mclapply": 1, "mcmapply": 0, "parallel::mcmapply": 0, "pvec": 1,
+    "parLapply": 2, "parallel::parLapply": 2, "parSapply": 2, "parallel::parSapply": 2,
+    "parLapplyLB": 2, "parallel::parLapplyLB": 2, "clusterApply": 2, "parallel::clusterApply": 2,
+    "clusterApplyLB": 2, "parallel::clusterApplyLB": 2, "clusterMap": 1, "parallel::clusterMap": 1,
+    "future_lapply": 1, "future.apply::future_lapply": 1, "future_sapply": 1,
+    "future.apply::future_sapply": 1, "future_mapply": 0, "future.apply::future_mapply": 0,
+    "future::future": 0, "future": 0, "mcparallel": 0, "parallel::mcparallel": 0,
+}
+for _name in ("future_map", "future_map_dfr", "future_map_df", "future_map_chr", "future_map_int",
+              "future_map_dbl", "future_walk", "future_imap", "future_pmap", "future_pmap_dfr"):
+    DISPATCHES[_name] = 1
+    DISPATCHES["furrr::" + _name] = 1
+for _name in ("future_map2", "future_map2_dfr", "future_walk2"):
+    DISPATCHES[_name] = 2
+    DISPATCHES["furrr::" + _name] = 2
+# curl option names (httr::config, RCurl curlOptions, REDCapR config_options, redcapAPI config)
+TLS_OPTIONS = {"ssl_verifypeer", "ssl.verifypeer", "ssl_verifyhost", "ssl.verifyhost", "sslverifypeer"}
+LIBRARY_CALLS = {"library", "require", "requireNamespace", "suppressPackageStartupMessages",
+                 "pacman::p_load", "p_load", "librarian::shelf"}
+
+KINDS = ["call", "left_assignment", "equals_assignment", "right_assignment", "for", "while", "repeat",
+         "binary", "ERROR"]
+_FIND = [{"kind": k} for k in KINDS]
+_PACKAGE_LINE = re.compile(r"\b(?:library|require|p_load|requireNamespace)\(\s*[\"']?([A-Za-z][\w.]*)")
+_STRING_ESCAPES = re.compile(r"\\(.)")
+_new_tuple = tuple.__new__
+
+
+def _span(node) -> Span:
+    r = node.range()
+    return _new_tuple(Span, (r.start.index, r.end.index))
+
+
+class _Builder:
+    def __init__(self, source: Source, root, packages: dict[str, str], first_id: int = 0) -> None:
+        self.source = source
+        self.root = root
+        self.script = Script(source, LANGUAGE)
+        self.packages = packages  # bare exported name -> "pkg::name" for loaded packages
+        self.function_ids = first_id
+        self.cache: dict[tuple[int, int, str], Value] = {}
+
+    # -- names --------------------------------------------------------------------------
+    def callee(self, node) -> Optional[str]:
+        kind = node.kind()
+        if kind == "identifier":
+            name = node.text()
+            return self.packages.get(name, name)
+        if kind in ("namespace_get", "namespace_get_internal"):
+            ns, fn = node.field("namespace"), node.field("function")
+            if ns is None or fn is None:
+                return None
+            return f"{ns.text()}::{fn.text()}"
+        if kind == "string":  # "fun"(x)
+            return _string_value(node.text())
+        return None
+
+    # -- values -------------------------------------------------------------------------
+    def value(self, node, depth: int = 0) -> Value:
+        if node is None:
+            return Unknown(Span(0, 0))
+        span = _span(node)
+        if depth > MAX_DEPTH:
+            return Unknown(span)
+        kind = node.kind()
+        key = (span.start, span.end, kind)
+        cached = self.cache.get(key)
+        if cached is None:
+            cached = self.cache[key] = self._value(node, span, kind, depth)
+            if isinstance(cached, (Str, Concat)):
+                self.script.strings.append(cached)
+        return cached
+
+    def _value(self, node, span: Span, kind: str, depth: int) -> Value:
+        if kind == "string":
+            return Str(span, _string_value(node.text()))
+        if kind in ("float", "integer"):
+            text = node.text().rstrip("Li")
+            try:
+                return Num(span, float(int(text, 16)) if text.lower().startswith("0x") else float(text))
+            except ValueError:
+                return Unknown(span)
+        if kind == "true":
+            return Const(span, True)
+        if kind == "false":
+            return Const(span, False)
+        if kind == "null":
+            return Const(span, None)
+        if kind == "identifier":
+            text = node.text()
+            if text in ("T", "F"):
+                return Const(span, text == "T")
+            return Name(span, text)
+        if kind == "dollar":
+            kids = [c for c in node.children() if c.is_named()]
+            if len(kids) == 2:
+                return Attr(span, self.value(kids[0], depth + 1), kids[1].text())
+            return Unknown(span)
+        if kind == "call":
+            return self.call(node, depth)
+        if kind == "pipe":
+            return self.value(node.field("right"), depth + 1)
+        if kind == "binary":
+            op = node.field("operator")
+            op = op.text() if op is not None else ""
+            if op in ("%>%", "|>"):
+                return self.value(node.field("right"), depth + 1)
+            if op in ("+", "-", "*", "/", "^"):
+                return BinOp(span, "**" if op == "^" else op, self.value(node.field("left"), depth + 1),
+                             self.value(node.field("right"), depth + 1))
+            return Unknown(span)
+        if kind == "unary":
+            kids = [c for c in node.children() if c.is_named()]
+            if len(kids) == 1 and node.text().startswith("-"):
+                inner = self.value(kids[0], depth + 1)
+                if isinstance(inner, Num):
+                    return Num(span, -inner.value)
+            return Unknown(span)
+        if kind in ("paren_list", "parenthesized_expression"):
+            kids = [c for c in node.children() if c.is_named()]
+            return self.value(kids[-1], depth + 1) if len(kids) == 1 else Unknown(span)
+        return Unknown(span)
+
+    def arguments(self, node, depth: int) -> tuple[list[Value], list[tuple[str, Value]], bool]:
+        args: list[Value] = []
+        kwargs: list[tuple[str, Value]] = []
+        star = False
+        if node is None:
+            return args, kwargs, star
+        for child in node.children():
+            ck = child.kind()
+            if not child.is_named() or ck == "comment":
+                continue
+            if ck == "default_argument":
+                name, value = child.field("name"), child.field("value")
+                key = _string_value(name.text()) if name is not None and name.kind() == "string" else (
+                    name.text().strip("`") if name is not None else "")
+                kwargs.append((key, self.value(value, depth + 1) if value is not None else Const(_span(child), None)))
+            elif ck == "dots":
+                star = True
+            else:
+                args.append(self.value(child, depth + 1))
+        return args, kwargs, star
+
+    def call(self, node, depth: int = 0) -> Value:
+        span = _span(node)
+        func = node.field("function")
+        args, kwargs, star = self.arguments(node.field("arguments"), depth)
+        piped = self.piped_into(node, depth)
+        if piped is not None:
+            args.insert(0, piped)
+        if func is None:
+            return Unknown(span)
+        receiver = None
+        if func.kind() == "dollar":  # project$read(...)
+            kids = [c for c in func.children() if c.is_named()]
+            if len(kids) != 2:
+                return Unknown(span)
+            receiver = self.value(kids[0], depth + 1)
+            callee = kids[1].text()
+        else:
+            callee = self.callee(func)
+            if callee is None:
+                return Unknown(span)
+        base = callee.rpartition("::")[2]
+        args_t, kwargs_t = tuple(args), tuple(kwargs)
+        if callee in SECRET_READERS:
+            return EnvLookup(span, None)
+        if callee in ENV_READERS:
+            return EnvLookup(span, args_t[0] if args_t else None)
+        if base in ("list", "c") and receiver is None:
+            if kwargs_t:
+                entries = tuple((Str(v.span, k), v) for k, v in kwargs_t)
+                return Dict(span, entries, star or bool(args_t))
+            return Seq(span, args_t)
+        if callee in CONCATS:
+            return Concat(span, args_t + tuple(v for k, v in kwargs_t if k not in ("sep", "collapse")))
+        if base in ("as.character", "toString", "trimws", "I") and len(args_t) == 1:
+            return args_t[0]
+        if base in ("toJSON",) and kwargs_t and not args_t:
+            return Call(span, callee, (kwargs_t[0][1],), kwargs_t[1:], receiver, star)
+        return Call(span, callee, args_t, kwargs_t, receiver, star)
+
+    def piped_into(self, node, depth: int) -> Optional[Value]:
+        """`x |> f(a)` and `x %>% f(a)` call f(x, a): the left side is the first argument."""
+        parent = node.parent()
+        if parent is None:
+            return None
+        pk = parent.kind()
+        if pk == "pipe" or (pk == "binary" and (parent.field("operator") is not None and
+                                                parent.field("operator").text() == "%>%")):
+            right = parent.field("right")
+            if right is not None and _span(right) == _span(node):
+                return self.value(parent.field("left"), depth + 1)
+        return None
+
+    # -- statements ---------------------------------------------------------------------
+    def build(self) -> Script:
+        s = self.script
+        nodes = self.root.find_all(any=_FIND)
+        for node in nodes:
+            if node.kind() == "ERROR":
+                s.syntax_error = SyntaxProblem(_span(node).start, "syntax error")
+                return s
+        for node in nodes:
+            kind = node.kind()
+            if kind == "call":
+                self.on_call(node)
+            elif kind in ("left_assignment", "equals_assignment"):
+                self.on_assignment(node, node.field("name"), node.field("value"))
+            elif kind == "right_assignment":
+                kids = [c for c in node.children() if c.is_named()]
+                if len(kids) == 2:
+                    self.on_assignment(node, kids[1], kids[0])
+            elif kind == "for":
+                body = node.field("body")
+                if body is not None:
+                    s.loops.append(Loop("for", _span(node), _span(body)))
+            elif kind == "while":
+                cond, body = node.field("condition"), node.field("body")
+                if body is not None:
+                    start = _span(cond).start if cond is not None else _span(body).start
+                    s.loops.append(Loop("while", _span(node), Span(start, _span(body).end)))
+            elif kind == "repeat":
+                body = node.field("body")
+                if body is not None:
+                    s.loops.append(Loop("repeat", _span(node), _span(body)))
+            elif kind == "binary":
+                self.on_binary(node)
+        return s
+
+    def on_binary(self, node) -> None:
+        op = node.field("operator")
+        text = op.text() if op is not None else ""
+        right = node.field("right")
+        if right is None:
+            return
+        if text == "%dopar%" or text == "%dofuture%":
+            self.script.dispatches.append(Dispatch(_span(node), "foreach", (self.value(right),)))
+        elif text == "%do%":
+            self.script.loops.append(Loop("foreach", _span(node), _span(right)))
+
+    def on_assignment(self, node, target, value_node) -> None:
+        if target is None or value_node is None:
+            return
+        span = _span(node)
+        tk = target.kind()
+        if value_node.kind() == "function_definition" and tk in ("identifier", "string"):
+            self.on_function(target.text().strip("`\"'"), value_node)
+            return
+        if tk == "identifier":
+            self.script.assigns.append(Assign(span, target.text(), self.value(value_node)))
+        elif tk == "dollar":  # body$content <- "record"
+            kids = [c for c in target.children() if c.is_named()]
+            if len(kids) == 2 and kids[0].kind() == "identifier":
+                self.script.assigns.append(Assign(span, kids[0].text(), self.value(value_node), "item",
+                                                  Str(_span(kids[1]), kids[1].text().strip("`"))))
+        elif tk == "subset2":  # body[["content"]] <- "record"
+            kids = [c for c in target.children() if c.is_named()]
+            if len(kids) == 2 and kids[0].kind() == "identifier":
+                key = [c for c in kids[1].children() if c.is_named()]
+                if len(key) == 1 and key[0].kind() == "string":
+                    self.script.assigns.append(Assign(span, kids[0].text(), self.value(value_node), "item",
+                                                      self.value(key[0])))
+
+    def on_function(self, name: str, node) -> None:
+        params: list[str] = []
+        body = None
+        for child in node.children():
+            ck = child.kind()
+            if ck == "formal_parameters":
+                for p in child.children():
+                    pk = p.kind()
+                    if pk == "identifier":
+                        params.append(p.text())
+                    elif pk == "default_parameter":
+                        n = p.field("name")
+                        params.append(n.text() if n is not None else "")
+                    elif pk == "dots":
+                        params.append("*")
+            elif child.is_named():
+                body = child
+        if body is None:
+            return
+        self.function_ids += 1
+        self.script.functions.append(FunctionDef(self.function_ids, name, _span(node), _span(body), tuple(params)))
+
+    def on_call(self, node) -> None:
+        value = self.value(node)
+        if isinstance(value, Dict):  # list(ssl.verifypeer = FALSE) as curl options
+            for key, v in value.entries:
+                if isinstance(key, Str) and key.value in TLS_OPTIONS and _falsy(v):
+                    self.script.options.append(Option(v.span, "tls-off"))
+        if not isinstance(value, Call):
+            return
+        s = self.script
+        call = value
+        callee = call.callee
+        span = call.span
+        s.calls.append(CallSite(call))
+        for key, v in call.kwargs:
+            if key in TLS_OPTIONS and _falsy(v):
+                s.options.append(Option(v.span, "tls-off"))
+        if callee in SLEEPS:
+            s.sleeps.append(Sleep(span, call.args[0] if call.args else call.kwarg("time")))
+            return
+        kind = OUTPUTS.get(callee)
+        if kind:
+            s.outputs.append(Output(span, kind, call.args + tuple(v for k, v in call.kwargs if k not in ("file", "sep", "con"))))
+            return
+        if callee in DISPATCHES:
+            idx = DISPATCHES[callee]
+            target = _function_arg(call, idx)
+            s.dispatches.append(Dispatch(span, "parallel", (target,) if target is not None else call.args))
+            return
+        if callee in ITERATORS:
+            fn = _function_arg(call, ITERATORS[callee])
+            if fn is not None:
+                if isinstance(fn, Name):
+                    s.loops.append(Loop("map", span, fn.span))
+                    s.calls.append(CallSite(Call(fn.span, self.packages.get(fn.name, fn.name)), reference=True))
+                else:
+                    s.loops.append(Loop("map", span, fn.span))
+
+
+def _function_arg(call: Call, index: int) -> Optional[Value]:
+    for key in (".f", "FUN", "f", ".fun", "fun"):
+        v = call.kwarg(key)
+        if v is not None:
+            return v
+    return call.args[index] if len(call.args) > index else None
+
+
+def _falsy(v: Value) -> bool:
+    return (isinstance(v, Const) and v.value is False) or (isinstance(v, Num) and v.value == 0)
+
+
+def _string_value(text: str) -> str:
+    if text[:1] in ("r", "R") and len(text) > 3 and text[1] in "\"'":
+        inner = text[2:-1]
+        m = re.match(r"^(-*)([\[({])", inner)
+        if m:
+            n = len(m.group(0))
+            return inner[n:-n] if len(inner) >= 2 * n else inner
+        return inner
+    if len(text) >= 2 and text[0] in "\"'`" and text[-1] == text[0]:
+        text = text[1:-1]
+    if "\\" in text:
+        text = _STRING_ESCAPES.sub(lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), text)
+    return text
+
+
+def packages_of(text: str) -> dict[str, str]:
+    """Bare function names made visible by `library(pkg)`, from the REDCap data table."""
+    from redcaplint.rules import load_data
+
+    exports = load_data("clients").get("r", {}).get("packages", {})
+    loaded = set(_PACKAGE_LINE.findall(text))
+    out: dict[str, str] = {}
+    for pkg, names in exports.items():
+        # REDCap clients' names are distinctive enough to resolve even without library():
+        # a setup chunk or an Rprofile often loads them out of sight
+        if pkg in loaded or pkg in ("REDCapR", "redcapAPI", "REDCapTidieR", "tidyREDCap"):
+            for n in names:
+                out.setdefault(n, f"{pkg}::{n}")
+    return out
+
+
+def build(source: Source, text: Optional[str] = None, first_id: int = 0,
+          packages: Optional[dict[str, str]] = None) -> Script:
+    """Source → Script. `text` (same length as source.text) lets R Markdown parse one chunk
+    with everything else blanked, so offsets stay those of the whole document."""
+    text = source.text if text is None else text
+    root = parse(text, "r")
+    if packages is None:
+        packages = packages_of(text)
+    return _Builder(source, root, packages, first_id).build()
