@@ -99,7 +99,7 @@ def lint_file(path: str, display: str, language: Optional[str], config: Config, 
     from redcaplint.files import read_text
 
     if not supported(language):
-        return FileResult(display, skipped=f"{language or 'unknown'} files skipped: not supported yet")
+        return FileResult(display, skipped=f"files skipped ({language or 'unknown'} is not supported yet)")
     text, notice = read_text(path)
     if text is None:
         return FileResult(display, notice=notice)
@@ -115,7 +115,7 @@ def lint_safely(text: str, display: str, language: str, config: Config, rules: l
     try:
         return lint_text(text, display, language, config, rules)
     except GrammarUnavailable as exc:
-        return FileResult(display, skipped=f"{language} files skipped: {exc}")
+        return FileResult(display, skipped=f"files skipped ({exc})")
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - ast-grep raises PanicException (a BaseException)

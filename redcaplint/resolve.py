@@ -321,6 +321,12 @@ class Analysis:
             return False
         if isinstance(value, Name):
             resolved = self.resolve(value, scope)
+            if isinstance(resolved, Str):
+                from redcaplint.tokens import is_token_literal
+
+                # a hex literal held by a token-named variable is a token in any case
+                return self.is_token(resolved, scope, depth + 1) or (
+                    tokenish_name(value.name.rpartition(".")[2]) and is_token_literal(resolved.value))
             if resolved is not value and not isinstance(resolved, (Param, Unknown, Attr, Call)):
                 return self.is_token(resolved, scope, depth + 1)
             if isinstance(resolved, (Call, Attr)) and self.is_token(resolved, scope, depth + 1):
@@ -332,9 +338,9 @@ class Analysis:
             key = self.resolve(value.key, scope) if value.key is not None else None
             return not isinstance(key, Str) or bool(ENV_TOKEN_KEY.search(key.value))
         if isinstance(value, Str):
-            from redcaplint.tokens import is_token_literal
+            from redcaplint.tokens import is_token_format
 
-            return is_token_literal(value.value)
+            return is_token_format(value.value.strip())
         if isinstance(value, Attr):
             if tokenish_name(value.attr):
                 return True

@@ -51,6 +51,17 @@ class SleepBelowPolicy(Rule):
                 self.report(sl.span, f"Sleep of {seconds:g} s between API calls; policy needs {interval:g} s",
                             Fix("unsafe", f"Sleep {interval:g} s", edits))
 
+        # a client's own pause between its batches, written out (REDCapR interbatch_delay);
+        # library defaults are not reported
+        for api in facts.api_calls:
+            if api.delay is None:
+                continue
+            seconds = an.number(api.delay, api.scope)
+            if seconds is not None and seconds < interval:
+                self.report(api.delay.span, f"Pause of {seconds:g} s between the client's batches; "
+                                            f"policy needs {interval:g} s",
+                            Fix("unsafe", f"Pause {interval:g} s", (Edit(api.delay.span.start, api.delay.span.end, f"{interval:g}"),)))
+
     def _between_api_calls(self, sl, scope) -> bool:
         an, facts = self.ctx.analysis, self.ctx.facts
         loop = an.loop_of(sl.span, scope)

@@ -82,8 +82,10 @@ def _span(node) -> Span:
 
 
 class _Builder:
-    def __init__(self, source: Source, root, packages: dict[str, str], first_id: int = 0) -> None:
+    def __init__(self, source: Source, root, packages: dict[str, str], first_id: int = 0,
+                 text: Optional[str] = None) -> None:
         self.source = source
+        self.text = source.text if text is None else text
         self.root = root
         self.script = Script(source, LANGUAGE)
         self.packages = packages  # bare exported name -> "pkg::name" for loaded packages
@@ -252,6 +254,11 @@ class _Builder:
             if node.kind() == "ERROR":
                 s.syntax_error = SyntaxProblem(_span(node).start, "syntax error")
                 return s
+        opener = unclosed_bracket(self.text)
+        if opener is not None and self.root.find(regex="^$") is not None:
+            # tree-sitter recovered by inventing a closing bracket (a MISSING node)
+            s.syntax_error = SyntaxProblem(opener, "syntax error: bracket never closed")
+            return s
         for node in nodes:
             kind = node.kind()
             if kind == "call":
@@ -400,6 +407,36 @@ def _string_value(text: str) -> str:
     return text
 
 
+_PAIRS = {")": "(", "]": "[", "}": "{"}
+
+
+def unclosed_bracket(text: str) -> Optional[int]:
+    """Offset of the first bracket never closed, skipping strings and # comments."""
+    stack: list[tuple[str, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in "\"'`":
+            j = i + 1
+            while j < n and text[j] != ch:
+                j += 2 if text[j] == "\\" else 1
+            i = j + 1
+            continue
+        if ch == "#":
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+            continue
+        if ch in "([{":
+            stack.append((ch, i))
+        elif ch in ")]}":
+            if stack and stack[-1][0] == _PAIRS[ch]:
+                stack.pop()
+            else:
+                return None  # an extra closer: not what this looks for
+        i += 1
+    return stack[0][1] if stack else None
+
+
 def packages_of(text: str) -> dict[str, str]:
     """Bare function names made visible by `library(pkg)`, from the REDCap data table."""
     from redcaplint.rules import load_data
@@ -424,4 +461,4 @@ def build(source: Source, text: Optional[str] = None, first_id: int = 0,
     root = parse(text, "r")
     if packages is None:
         packages = packages_of(text)
-    return _Builder(source, root, packages, first_id).build()
+    return _Builder(source, root, packages, first_id, text).build()
