@@ -122,7 +122,76 @@ def python_file(rng: random.Random, index: int) -> str:
     return "".join(parts)
 
 
-GENERATORS = {".py": python_file}
+R_HEADER = [
+    "library(REDCapR)\nlibrary(dplyr)\n",
+    "library(httr)\nlibrary(jsonlite)\n",
+    "library(redcapAPI)\nlibrary(purrr)\n",
+]
+
+R_FRAGMENTS = [
+    '''
+uri <- "https://redcap{n}.example.edu/api/"
+token <- Sys.getenv("REDCAP_API_TOKEN")
+fields <- c("record_id", "age", "sex", "visit_date")
+''',
+    '''
+read_one_{n} <- function(id) {{
+  body <- list(token = token, content = "record", format = "json", type = "flat")
+  body$records <- id
+  resp <- httr::POST(uri, body = body, encode = "form", httr::timeout(30))
+  fromJSON(content(resp, as = "text", encoding = "UTF-8"))
+}}
+''',
+    '''
+ds_{n} <- redcap_read_oneshot(redcap_uri = uri, token = token)$data
+ds_{n}$age_group <- cut(ds_{n}$age, breaks = c(0, 18, 65, Inf))
+print(table(ds_{n}$age_group))
+''',
+    '''
+for (id in c("1", "2", "3")) {{
+  rows <- read_one_{n}(id)
+  Sys.sleep({sleep})
+}}
+''',
+    '''
+per_record_{n} <- lapply(c("1", "2"), read_one_{n})
+summary_{n} <- sapply(per_record_{n}, nrow)
+''',
+    '''
+rcon_{n} <- redcapConnection(url = uri, token = token)
+typed_{n} <- exportRecordsTyped(rcon_{n}, fields = fields)
+''',
+    '''
+refresh_{n} <- function() {{
+  repeat {{
+    ds <- redcap_read(redcap_uri = uri, token = token, fields = fields)$data
+    saveRDS(ds, "cache_{n}.rds")
+    Sys.sleep({sleep})
+  }}
+}}
+''',
+    '''
+clean_{n} <- function(df) {{
+  df %>% filter(!is.na(record_id)) %>% mutate(site = toupper(site)) %>% arrange(record_id)
+}}
+''',
+    '''
+import_{n} <- function(df) {{
+  httr::POST(uri, body = list(token = token, content = "record", format = "json",
+                              data = toJSON(df)), encode = "form")
+}}
+''',
+]
+
+
+def r_file(rng: random.Random, index: int) -> str:
+    chosen = [R_FRAGMENTS[1]] + rng.sample(R_FRAGMENTS[2:], rng.randint(4, 7))
+    parts = [rng.choice(R_HEADER), R_FRAGMENTS[0].format(n=index)]
+    parts += [frag.format(n=index, sleep=rng.choice([1, 5, 20, 30, 300])) for frag in chosen]
+    return "".join(parts)
+
+
+GENERATORS = {".py": python_file, ".R": r_file}
 
 
 def generate(out: str, files: int, seed: int = 7) -> list[str]:

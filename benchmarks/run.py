@@ -30,7 +30,9 @@ from generate_corpus import generate  # noqa: E402
 FLOOR = """
 import sys
 from ast_grep_py import SgRoot
-LANG = {".py": "python"}
+from redcaplint.frontends._grammars import ensure
+ensure("r")  # the same dynamically loaded R grammar redcaplint uses
+LANG = {".py": "python", ".R": "r"}
 n = 0
 for line in open(sys.argv[1]):
     path = line.rstrip("\\n")
@@ -118,7 +120,7 @@ def main() -> None:
         lists[name] = work / f"{name}.txt"
         lists[name].write_text("\n".join(ps) + "\n")
     one = work / "one.py"
-    one.write_text(Path(paths[0]).read_text())
+    one.write_text(Path(next(p for p in paths if p.endswith(".py"))).read_text())
 
     py = sys.executable
     lint = [py, "-m", "redcaplint", "check", "--isolated", "--output-format", "concise", "-q"]

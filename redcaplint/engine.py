@@ -133,6 +133,7 @@ def _init_worker(config: Config, codes: list[str]) -> None:
     from redcaplint.registry import all_rules
 
     rules = all_rules()
+    _quiet_gc()
     _WORKER["config"] = config
     _WORKER["rules"] = [rules[c] for c in codes]
 
@@ -141,9 +142,20 @@ def _lint_chunk(chunk: list[tuple[str, str, Optional[str]]]) -> list[FileResult]
     return [lint_file(p, d, lang, _WORKER["config"], _WORKER["rules"]) for p, d, lang in chunk]
 
 
+def _quiet_gc() -> None:
+    """Linting allocates many small, short-lived, acyclic objects (the model is a tree and is
+    freed by reference counting): the cyclic collector's frequent passes only cost time
+    (about 10% measured). Collect rarely instead of never."""
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(200_000, 50, 100)
+
+
 def lint_many(targets: list[tuple[str, str, Optional[str]]], config: Config, rules: list, jobs: int,
               progress=None) -> Iterable[FileResult]:
     """Yield results in the order of `targets`. One process per core when it pays off."""
+    _quiet_gc()
     if jobs <= 1 or len(targets) < 16:
         for t in targets:
             res = lint_file(*t, config, rules)

@@ -215,16 +215,17 @@ class _Builder:
             return self.value(inner[-1], depth + 1) if inner else Unknown(span)
         if kind == "dictionary":
             entries, is_open = [], False
-            for child in node.children():
+            for child in node.named_children():
                 ck = child.kind()
                 if ck == "pair":
-                    entries.append((self.value(child.field("key"), depth + 1),
-                                    self.value(child.field("value"), depth + 1)))
+                    kv = child.named_children()
+                    if len(kv) == 2:
+                        entries.append((self.value(kv[0], depth + 1), self.value(kv[1], depth + 1)))
                 elif ck == "dictionary_splat":
                     is_open = True
             return Dict(span, tuple(entries), is_open)
         if kind in ("list", "tuple", "set"):
-            return Seq(span, tuple(self.value(c, depth + 1) for c in node.children() if c.is_named()))
+            return Seq(span, tuple(self.value(c, depth + 1) for c in node.named_children()))
         if kind == "binary_operator":
             op = node.field("operator")
             op = op.text() if op else ""
@@ -294,13 +295,15 @@ class _Builder:
         kwargs: list[tuple[str, Value]] = []
         star = False
         if args_node is not None:
-            for child in args_node.children():
+            # named_children: one crossing into Rust instead of one per comma and parenthesis
+            for child in args_node.named_children():
                 ck = child.kind()
-                if not child.is_named() or ck == "comment":
+                if ck == "comment":
                     continue
                 if ck == "keyword_argument":
-                    name = child.field("name")
-                    kwargs.append((name.text() if name else "", self.value(child.field("value"), depth + 1)))
+                    pair = child.named_children()
+                    if len(pair) == 2:
+                        kwargs.append((pair[0].text(), self.value(pair[1], depth + 1)))
                 elif ck in ("list_splat", "dictionary_splat"):
                     star = True
                 else:

@@ -179,9 +179,9 @@ class _Builder:
         star = False
         if node is None:
             return args, kwargs, star
-        for child in node.children():
+        for child in node.named_children():
             ck = child.kind()
-            if not child.is_named() or ck == "comment":
+            if ck == "comment":
                 continue
             if ck == "default_argument":
                 name, value = child.field("name"), child.field("value")
