@@ -181,6 +181,18 @@ class Analysis:
             return loop
         return None
 
+    def mounted_timeouts(self) -> set[str]:
+        """Sessions given an adapter that sets a timeout: `s.mount("https://", Adapter(timeout=30))`."""
+        found = getattr(self, "_mounted", None)
+        if found is None:
+            found = self._mounted = set()
+            for site in self.script.calls:
+                c = site.call
+                if c.callee == "mount" and isinstance(c.receiver, Name) and any(
+                        isinstance(a, Call) and a.kwarg("timeout") is not None for a in c.args):
+                    found.add(c.receiver.name)
+        return found
+
     def calls_to(self, name: str) -> list[CallSite]:
         """Call sites of a same-file function (by name, not through a receiver)."""
         index = getattr(self, "_calls_by_name", None)
@@ -691,6 +703,8 @@ def _timeout(an: Analysis, call: Call, scope: int, spec: dict, ctor: Optional[Ca
         value = call.args[idx]
     if value is None and ctor is not None:
         value = ctor.kwarg(name)
+    if value is None and isinstance(call.receiver, Name) and call.receiver.name in an.mounted_timeouts():
+        return "set"  # a transport adapter with a default timeout mounted on the session
     if value is None:
         if req.timeout_set:
             return "set"
@@ -724,8 +738,6 @@ def _client_call(an: Analysis, call: Call, scope: int, lib: str, spec: dict, met
     api.content = content
     api.operation = operation
     api.timeout = "client"
-    if spec.get("restricted_methods", {}).get(method):
-        api.params.setdefault("records", ApiParam("records", Unknown(call.span), call.span))
     names = spec.get("restriction_names", {}).get(method)
     if names is not None:
         api.restriction_names = list(names)

@@ -9,7 +9,7 @@ from redcaplint.tokens import HEX_RUN, is_placeholder, is_token_format, sha256
 # Text just before a literal that makes it a token context, in any language's spelling:
 # `token = "…"`, `"token": "…"`, `token="…"`, `'token' => '…'`, `token <- "…"`, `token=…` (shell)
 CONTEXT_BEFORE = re.compile(
-    r"(?i)(token|api_?key|apikey|secret)\w*[\"'\]]?\s*(?:=>|<-|:=|=|:)\s*(?:\w+\()?\s*[\"'`]?$")
+    r"(?i)(token|api_?key|apikey)\w*[\"'\]]?\s*(?:=>|<-|:=|=|:)\s*(?:\w+\()?\s*[\"'`]?$")
 ENV_SPELLING = {
     "python": 'os.environ["REDCAP_API_TOKEN"]',
     "r": 'Sys.getenv("REDCAP_API_TOKEN")',

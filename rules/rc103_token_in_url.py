@@ -3,8 +3,8 @@ import re
 from redcaplint.model import Concat, Str
 from redcaplint.rule import Case, Rule
 
-QUERY_TOKEN = re.compile(r"(?i)[?&]token=$")
-LITERAL_QUERY_TOKEN = re.compile(r"(?i)[?&]token=[0-9A-Za-z]{8,}")
+QUERY_TOKEN = re.compile(r"(?i)([?&])token=$")
+LITERAL_QUERY_TOKEN = re.compile(r"(?i)([?&])token=[0-9A-Za-z]{8,}")
 
 
 class TokenInUrl(Rule):
@@ -52,11 +52,18 @@ class TokenInUrl(Rule):
 
     @staticmethod
     def _puts_token(v: Concat) -> bool:
+        """`?token=` starts a query string; `&token=` only counts after one (or after a URL):
+        `"content=record&token=" + t` is a form-encoded POST body, which is fine."""
         parts = v.parts
+        seen_query = False
         for i, part in enumerate(parts):
-            if isinstance(part, Str):
-                if LITERAL_QUERY_TOKEN.search(part.value):
-                    return True
-                if QUERY_TOKEN.search(part.value) and i + 1 < len(parts) and not isinstance(parts[i + 1], Str):
-                    return True
+            if not isinstance(part, Str):
+                continue
+            text = part.value
+            m = LITERAL_QUERY_TOKEN.search(text) or (
+                QUERY_TOKEN.search(text) if i + 1 < len(parts) and not isinstance(parts[i + 1], Str) else None)
+            if m and (m.group(1) == "?" or seen_query or "?" in text[:m.start()]):
+                return True
+            if "?" in text or text.lower().startswith("http"):
+                seen_query = True
         return False
