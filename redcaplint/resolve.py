@@ -291,6 +291,15 @@ class Analysis:
         out: dict[str, tuple[Value, Value]] = {}
         is_open = value.open
         for key, site in value.entries:
+            if isinstance(key, Str) and key.value.startswith("*"):  # `**base`, or a merged body part
+                part = self.dict_entries(site, scope, env, depth + 1)
+                if part is None:
+                    is_open = True  # unknown keys may come from it
+                    continue
+                for k, v in part[0].items():
+                    out.setdefault(k, v)
+                is_open = is_open or part[1]
+                continue
             key_v = self.resolve(key, scope, env=env)
             if not isinstance(key_v, Str):
                 is_open = True
@@ -572,10 +581,12 @@ def _payload_value(an: Analysis, call: Call, lib: str) -> Optional[Value]:
         skip = set(spec.get("not_params", [])) | set(spec.get("url_keywords", []))
         entries = tuple((Str(v.span, k), v) for k, v in call.kwargs if k not in skip)
         return Dict(call.span, entries, call.star) if entries else None
-    for key in payload_keys:
-        v = call.kwarg(key)
-        if v is not None:
-            return v
+    found = [(key, call.kwarg(key)) for key in payload_keys if call.kwarg(key) is not None]
+    if len(found) > 1:
+        # data= and files= together (a file import): one multipart body, merged
+        return Dict(call.span, tuple((Str(v.span, "*" + key), v) for key, v in found))
+    if found:
+        return found[0][1]
     idx = spec.get("data_index", {}).get(call.callee)
     if idx is not None and len(call.args) > idx:
         return call.args[idx]
@@ -675,7 +686,10 @@ def _http_call(an: Analysis, call: Call, scope: int, lib: str, url_idx: int,
     content = an.str_value(params["content"].value, scope, env) if has_content else None
     action = an.str_value(params["action"].value, scope, env) if "action" in params else None
     api.content = content
-    api.operation = _operation(content, action, "data" in params or "file" in params or api.open)
+    has_data = "data" in params or "file" in params
+    api.operation = _operation(content, action, has_data)
+    if api.open and not has_data and api.operation == "export" and action is None:
+        api.operation = "unknown"  # parameters we cannot see may carry data
     api.timeout = _timeout(an, call, scope, spec, ctor, req)
     return api
 

@@ -222,7 +222,12 @@ class _Builder:
                     if len(kv) == 2:
                         entries.append((self.value(kv[0], depth + 1), self.value(kv[1], depth + 1)))
                 elif ck == "dictionary_splat":
-                    is_open = True
+                    # `{**base, ...}`: merged by the resolver when `base` is a known dict
+                    inner = child.named_children()
+                    if inner:
+                        entries.append((Str(span, "*"), self.value(inner[0], depth + 1)))
+                    else:
+                        is_open = True
             return Dict(span, tuple(entries), is_open)
         if kind in ("list", "tuple", "set"):
             return Seq(span, tuple(self.value(c, depth + 1) for c in node.named_children()))
