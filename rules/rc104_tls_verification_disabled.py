@@ -44,10 +44,7 @@ class TlsVerificationDisabled(Rule):
                                 self._fix(value))
         for opt in self.ctx.script.options:
             if opt.kind == "tls-off":
-                text = self.ctx.script.source.text[opt.span.start:opt.span.end]
-                fix = Fix("safe", "Turn certificate verification back on", (Edit(opt.span.start, opt.span.end, "True"),)) \
-                    if text == "False" else Fix("suggestion", "Keep the default, verifying context")
-                self.report(opt.span, "Certificate verification is turned off", fix)
+                self.report(opt.span, "Certificate verification is turned off", self._fix(opt))
 
     def _text(self, value) -> str:
         return self.ctx.script.source.text[value.span.start:value.span.end]
@@ -56,8 +53,12 @@ class TlsVerificationDisabled(Rule):
     def _off(value) -> bool:
         return (isinstance(value, Const) and value.value is False) or (isinstance(value, Num) and value.value == 0)
 
+    # the literal that turns a check off → the one that turns it on, in each language's spelling
+    ON = {"False": "True", "FALSE": "TRUE", "F": "T", "0": "1", "0L": "1L", "false": "true"}
+
     def _fix(self, value):
         text = self._text(value)
-        if text == "False":
-            return Fix("safe", "Turn certificate verification back on", (Edit(value.span.start, value.span.end, "True"),))
-        return Fix("suggestion", "Turn certificate verification back on")
+        if text in self.ON:
+            return Fix("safe", "Turn certificate verification back on",
+                       (Edit(value.span.start, value.span.end, self.ON[text]),))
+        return Fix("suggestion", "Keep certificate verification on (the default)")
