@@ -247,6 +247,7 @@ class ApiCall:
     batch: object = False  # clients that batch: a size, None (unbatched), "default"/"unknown"
     restriction_names: Optional[list] = None  # a client's own (narrower) set of restrictions
     delay: Optional[Value] = None  # a client's pause between its batches (REDCapR interbatch_delay)
+    mapped: Optional[set] = None  # client calls: the REDCap parameters its arguments map onto
 
     def has(self, name: str) -> bool:
         return name in self.params

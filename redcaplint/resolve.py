@@ -752,6 +752,9 @@ def _client_call(an: Analysis, call: Call, scope: int, lib: str, spec: dict, met
     api.content = content
     api.operation = operation
     api.timeout = "client"
+    # only arguments the table maps onto a REDCap parameter are judged as one (RC305):
+    # PyCap's format="df" is PyCap's own value, not REDCap's `format`
+    api.mapped = {mapping[k] for k, _ in call.kwargs if k in mapping}
     names = spec.get("restriction_names", {}).get(method)
     if names is not None:
         api.restriction_names = list(names)

@@ -50,6 +50,8 @@ class InvalidApiParameter(Rule):
             if api.inner is not None and api.via_helper is False:
                 continue
             for name, p in api.params.items():
+                if api.mapped is not None and name not in api.mapped:
+                    continue
                 accepted = values.get(name)
                 v = p.value
                 if accepted is None or not isinstance(v, Str) or v.span in seen:
