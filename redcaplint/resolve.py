@@ -515,8 +515,10 @@ def analyse(script: Script) -> Facts:
         api = _http_call(an, call, scope, lib, url_idx, ctor)
         payload = _payload_value(an, call, lib)
         if payload is not None and scope:
+            # parameters that depend on the helper's own parameters: judged per call site
             resolved = an.resolve(payload, scope)
-            if isinstance(resolved, Param) or (isinstance(resolved, Dict) and resolved.open) or (
+            entries = an.dict_entries(payload, scope) if isinstance(resolved, Dict) else None
+            if isinstance(resolved, Param) or (entries is not None and entries[1]) or (
                     api is not None and api.content is None and "content" in api.params):
                 templates.append((call, lib, url_idx, scope, api))
         if api is None:

@@ -220,6 +220,11 @@ class _Builder:
             return EnvLookup(span, None)
         if callee in ENV_READERS:
             return EnvLookup(span, args_t[0] if args_t else None)
+        if base in ("c", "append", "modifyList") and receiver is None and any(isinstance(a, Dict) for a in args_t):
+            # c(list(token = t), body): one parameter list, merged by the resolver where known
+            entries = tuple((Str(a.span, "*"), a) for a in args_t)
+            entries += tuple((Str(v.span, k), v) for k, v in kwargs_t)
+            return Dict(span, entries, star)
         if base in ("list", "c") and receiver is None:
             if kwargs_t:
                 entries = tuple((Str(v.span, k), v) for k, v in kwargs_t)
