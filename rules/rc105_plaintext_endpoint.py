@@ -44,8 +44,12 @@ class PlaintextEndpoint(Rule):
             if api.url is not None:
                 candidates[api.url.span] = api.url
         for ctor in facts.ctors:
-            order = an.surface.clients[ctor.library].get("constructor_args", [])
-            url = ctor.call.args[order.index("url")] if "url" in order and ctor.call.args else ctor.call.kwarg("url")
+            spec = an.surface.clients[ctor.library]
+            order = spec.get("constructor_args", [])
+            url = ctor.call.args[order.index("url")] if "url" in order and len(ctor.call.args) > order.index("url") else None
+            for key, value in ctor.call.kwargs:
+                if spec.get("params", {}).get(key, key) == "url":
+                    url = value
             if url is not None:
                 v = an.resolve(url, ctor.scope)
                 candidates[v.span] = v

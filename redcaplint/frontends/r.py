@@ -210,6 +210,10 @@ class _Builder:
                 return Unknown(span)
             receiver = self.value(kids[0], depth + 1)
             callee = kids[1].text()
+            if callee == "new" and isinstance(receiver, Name):
+                # an R6/reference class constructor: `redcap_project$new(...)`
+                cls = receiver.name
+                callee, receiver = f"{self.packages.get(cls, cls)}$new", None
         else:
             callee = self.callee(func)
             if callee is None:
