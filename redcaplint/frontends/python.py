@@ -18,6 +18,7 @@ from redcaplint.model import (
     Assign, Attr, BinOp, Call, CallSite, Concat, Const, Dict, Dispatch, EnvLookup, FunctionDef,
     Loop, Name, Num, Option, Output, Script, Seq, Sleep, Span, Str, SyntaxProblem, Unknown, Value,
 )
+from redcaplint.frontends._treesitter import MAX_DEPTH, TreeBuilder, span_of
 from redcaplint.source import Source
 
 LANGUAGE = "python"
@@ -67,15 +68,8 @@ _ONLY_AST = 0x400  # ast.PyCF_ONLY_AST, without importing ast
 _ERROR_AT = re.compile(r"(?:parser error: )?error at (\d+):(\d+)")
 _PY2_EXCEPT = re.compile(r"^[ \t]*except[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:", re.M)
 _STRING_PREFIX = re.compile(r"^[rRbBuUfFtT]*")
-MAX_DEPTH = 60  # value conversion depth; deeper expressions become Unknown (never recurse unbounded)
-
-
-_new_tuple = tuple.__new__
-
-
-def _span(node) -> Span:
-    r = node.range()
-    return _new_tuple(Span, (r.start.index, r.end.index))  # Span(...) minus a Python frame
+_span = span_of
+CONSTANTS = {"true": True, "false": False, "none": None}
 
 
 def syntax_problem(text: str, suspect) -> Optional[SyntaxProblem]:
@@ -125,20 +119,13 @@ def syntax_problem(text: str, suspect) -> Optional[SyntaxProblem]:
         return None
 
 
-class _Builder:
+class _Builder(TreeBuilder):
     def __init__(self, source: Source, root, text: Optional[str] = None, first_id: int = 0) -> None:
-        self.source = source
-        self.text = source.text if text is None else text
-        self.root = root
-        self.script = Script(source, LANGUAGE)
+        super().__init__(source, root, LANGUAGE, text, first_id)
         self.imports: dict[str, str] = {}
         self.locals: set[str] = set()  # names assigned in the file (shadowing implicit modules)
         self.bound: dict[str, str] = {}  # name -> constructor callee, for pools/loggers/files
-        self.function_ids = first_id
         self.curl_options: dict[str, dict[str, Value]] = {}  # pycurl handle -> setopt values
-        # each node is converted once: nested calls are visited by find_all *and* as
-        # arguments of their parent, which would be quadratic in the nesting depth
-        self.cache: dict[tuple[int, int, str], Value] = {}
 
     # -- names --------------------------------------------------------------------------
     def dotted(self, node) -> Optional[str]:
@@ -168,21 +155,6 @@ class _Builder:
         return head in self.imports or (head in IMPLICIT_MODULES and head not in self.locals)
 
     # -- values -------------------------------------------------------------------------
-    def value(self, node, depth: int = 0) -> Value:
-        if node is None:
-            return Unknown(Span(0, 0))
-        span = _span(node)
-        if depth > MAX_DEPTH:
-            return Unknown(span)
-        kind = node.kind()
-        key = (span.start, span.end, kind)
-        cached = self.cache.get(key)
-        if cached is None:
-            cached = self.cache[key] = self._value(node, span, kind, depth)
-            if isinstance(cached, (Str, Concat)):
-                self.script.strings.append(cached)
-        return cached
-
     def _value(self, node, span: Span, kind: str, depth: int) -> Value:
         if kind == "string":
             return self.string(node, depth)
@@ -196,12 +168,8 @@ class _Builder:
                 return Num(span, float(node.text().replace("_", "").rstrip("jJlL")))
             except ValueError:
                 return Unknown(span)
-        if kind == "true":
-            return Const(span, True)
-        if kind == "false":
-            return Const(span, False)
-        if kind == "none":
-            return Const(span, None)
+        if kind in CONSTANTS:
+            return Const(span, CONSTANTS[kind])
         if kind == "identifier":
             return Name(span, node.text())
         if kind == "attribute":

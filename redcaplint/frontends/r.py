@@ -15,10 +15,10 @@ from redcaplint.model import (
     Assign, Attr, BinOp, Call, CallSite, Concat, Const, Dict, Dispatch, EnvLookup, FunctionDef,
     Loop, Name, Num, Option, Output, Script, Seq, Sleep, Span, Str, SyntaxProblem, Unknown, Value,
 )
+from redcaplint.frontends._treesitter import MAX_DEPTH, TreeBuilder, span_of
 from redcaplint.source import Source
 
 LANGUAGE = "r"
-MAX_DEPTH = 60
 
 SLEEPS = {"Sys.sleep", "base::Sys.sleep"}
 OUTPUTS = {"print": "print", "cat": "print", "message": "log", "writeLines": "file", "write": "file",
@@ -73,24 +73,15 @@ KINDS = ["call", "left_assignment", "equals_assignment", "right_assignment", "fo
 _FIND = [{"kind": k} for k in KINDS]
 _PACKAGE_LINE = re.compile(r"\b(?:library|require|p_load|requireNamespace)\(\s*[\"']?([A-Za-z][\w.]*)")
 _STRING_ESCAPES = re.compile(r"\\(.)")
-_new_tuple = tuple.__new__
+_span = span_of
+CONSTANTS = {"true": True, "false": False, "null": None}
 
 
-def _span(node) -> Span:
-    r = node.range()
-    return _new_tuple(Span, (r.start.index, r.end.index))
-
-
-class _Builder:
+class _Builder(TreeBuilder):
     def __init__(self, source: Source, root, packages: dict[str, str], first_id: int = 0,
                  text: Optional[str] = None) -> None:
-        self.source = source
-        self.text = source.text if text is None else text
-        self.root = root
-        self.script = Script(source, LANGUAGE)
+        super().__init__(source, root, LANGUAGE, text, first_id)
         self.packages = packages  # bare exported name -> "pkg::name" for loaded packages
-        self.function_ids = first_id
-        self.cache: dict[tuple[int, int, str], Value] = {}
 
     # -- names --------------------------------------------------------------------------
     def callee(self, node) -> Optional[str]:
@@ -108,21 +99,6 @@ class _Builder:
         return None
 
     # -- values -------------------------------------------------------------------------
-    def value(self, node, depth: int = 0) -> Value:
-        if node is None:
-            return Unknown(Span(0, 0))
-        span = _span(node)
-        if depth > MAX_DEPTH:
-            return Unknown(span)
-        kind = node.kind()
-        key = (span.start, span.end, kind)
-        cached = self.cache.get(key)
-        if cached is None:
-            cached = self.cache[key] = self._value(node, span, kind, depth)
-            if isinstance(cached, (Str, Concat)):
-                self.script.strings.append(cached)
-        return cached
-
     def _value(self, node, span: Span, kind: str, depth: int) -> Value:
         if kind == "string":
             return Str(span, _string_value(node.text()))
@@ -132,12 +108,8 @@ class _Builder:
                 return Num(span, float(int(text, 16)) if text.lower().startswith("0x") else float(text))
             except ValueError:
                 return Unknown(span)
-        if kind == "true":
-            return Const(span, True)
-        if kind == "false":
-            return Const(span, False)
-        if kind == "null":
-            return Const(span, None)
+        if kind in CONSTANTS:
+            return Const(span, CONSTANTS[kind])
         if kind == "identifier":
             text = node.text()
             if text in ("T", "F"):
