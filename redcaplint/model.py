@@ -150,6 +150,7 @@ class FunctionDef:
     span: Span
     body: Span
     params: tuple[str, ...]
+    is_async: bool = False  # calling it only creates a coroutine; awaiting or gathering runs it
 
 
 @dataclass(slots=True)
@@ -178,6 +179,7 @@ class Assign:
 class CallSite:
     call: Call
     reference: bool = False  # a function passed by name to an iteration (`map(f, xs)`)
+    awaited: bool = True  # False: a call not under `await` (for async functions: no call yet)
 
 
 @dataclass(slots=True)

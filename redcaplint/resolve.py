@@ -861,6 +861,8 @@ def _graph(an: Analysis, api_calls: list[ApiCall]) -> Facts:
         span = site.call.span
         if not reaches.get(fid) or span in via_helper_spans or an.dispatched(span):
             continue
+        if an.by_id[fid].is_async and not site.awaited and not site.reference:
+            continue  # only a coroutine is created here; where it is awaited or gathered, it runs
         loop = an.loop_of(span, caller)
         if loop is not None:
             iteration_for(loop, caller).events.append((span, None, fid))

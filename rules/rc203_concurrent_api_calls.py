@@ -1,4 +1,4 @@
-from redcaplint.model import Name
+from redcaplint.model import Call, Name
 from redcaplint.resolve import walk_values
 from redcaplint.rule import Case, Rule
 
@@ -46,10 +46,16 @@ class ConcurrentApiCalls(Rule):
 
     def _reaches_api(self, d) -> bool:
         an, facts = self.ctx.analysis, self.ctx.facts
+        scope = an.scope_of(d.span)
         for target in d.targets:
-            for v in walk_values(target):
-                if isinstance(v, Name) and v.name in an.by_name and facts.reaches_api.get(an.by_name[v.name].id):
-                    return True
+            # `gather(*tasks)`: follow the name to the coroutines it holds
+            for root in (target, an.resolve(target, scope)):
+                for v in walk_values(root):
+                    if isinstance(v, Name) and v.name in an.by_name and facts.reaches_api.get(an.by_name[v.name].id):
+                        return True
+                    if isinstance(v, Call) and v.receiver is None and v.callee in an.by_name and \
+                            facts.reaches_api.get(an.by_name[v.callee].id):
+                        return True
         for site, caller, fid in facts.local_calls:
             if d.span.contains(site.call.span) and site.call.span != d.span and facts.reaches_api.get(fid):
                 return True

@@ -40,7 +40,8 @@ EXECUTORS = {
 POOL_METHODS = {"map", "submit", "imap", "imap_unordered", "starmap", "map_async",
                 "apply_async", "starmap_async", "apply"}
 TASK_GROUPS = {"asyncio.TaskGroup", "anyio.create_task_group", "trio.open_nursery"}
-GATHERS = {"asyncio.gather", "asyncio.wait", "asyncio.as_completed", "trio.gather"}
+GATHERS = {"asyncio.gather", "asyncio.wait", "asyncio.as_completed", "trio.gather",
+           "asyncio.create_task", "asyncio.ensure_future"}
 THREAD_TARGETS = {"threading.Thread", "multiprocessing.Process", "Thread", "Process"}
 # Higher-order functions and methods that call their function argument once per element.
 ITERATORS = {"map", "filter", "itertools.starmap", "starmap"}
@@ -224,6 +225,9 @@ class _Builder(TreeBuilder):
             return Unknown(span)
         if kind == "call":
             return self.call(node, depth)
+        if kind in ("list_comprehension", "generator_expression", "set_comprehension"):
+            body = node.field("body")
+            return Seq(span, (self.value(body, depth + 1),)) if body is not None else Unknown(span)
         return Unknown(span)
 
     def string(self, node, depth: int) -> Value:
@@ -267,6 +271,7 @@ class _Builder(TreeBuilder):
         args: list[Value] = []
         kwargs: list[tuple[str, Value]] = []
         star = False
+        splats: list = []
         if args_node is not None:
             # named_children: one crossing into Rust instead of one per comma and parenthesis
             for child in args_node.named_children():
@@ -277,10 +282,18 @@ class _Builder(TreeBuilder):
                     pair = child.named_children()
                     if len(pair) == 2:
                         kwargs.append((pair[0].text(), self.value(pair[1], depth + 1)))
-                elif ck in ("list_splat", "dictionary_splat"):
+                elif ck == "list_splat":
+                    star = True
+                    splats.append(child)
+                elif ck == "dictionary_splat":
                     star = True
                 else:
                     args.append(self.value(child, depth + 1))
+        for child in splats:
+            # `gather(*tasks)`: what is splatted is still an argument (after the positional ones)
+            inner = child.named_children()
+            if inner:
+                args.append(self.value(inner[0], depth + 1))
         if func is None:
             return Unknown(span)
         receiver: Optional[Value] = None
@@ -393,8 +406,9 @@ class _Builder(TreeBuilder):
                 elif pk in ("list_splat_pattern", "dictionary_splat_pattern"):
                     names.append("*")
         self.function_ids += 1
-        self.script.functions.append(
-            FunctionDef(self.function_ids, name.text(), _span(node), _span(body), tuple(names)))
+        first = node.child(0)
+        self.script.functions.append(FunctionDef(self.function_ids, name.text(), _span(node), _span(body),
+                                                 tuple(names), first is not None and first.kind() == "async"))
 
     def on_assignment(self, node) -> None:
         left, right = node.field("left"), node.field("right")
@@ -458,7 +472,11 @@ class _Builder(TreeBuilder):
         receiver_type = self.bound.get(receiver_name, "") if receiver_name else ""
         if receiver_type.endswith("Curl") and receiver_name and callee in ("setopt", "perform"):
             call = self.curl(receiver_name, call)
-        s.calls.append(CallSite(call))
+        awaited = True
+        if call.receiver is None or receiver_name in ("self", "cls"):
+            parent = node.parent()
+            awaited = parent is not None and parent.kind() == "await"
+        s.calls.append(CallSite(call, awaited=awaited))
         if callee in SLEEPS:
             s.sleeps.append(Sleep(span, call.args[0] if call.args else call.kwarg("seconds") or call.kwarg("delay")))
             return
