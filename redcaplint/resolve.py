@@ -582,6 +582,9 @@ def _payload_value(an: Analysis, call: Call, lib: str) -> Optional[Value]:
         # RCurl::postForm(uri, token = …, content = …): the keywords are the parameters
         skip = set(spec.get("not_params", [])) | set(spec.get("url_keywords", []))
         entries = tuple((Str(v.span, k), v) for k, v in call.kwargs if k not in skip)
+        whole = call.kwarg(spec.get("params_keyword", ""))
+        if whole is not None:
+            entries += ((Str(whole.span, "*"), whole),)
         return Dict(call.span, entries, call.star) if entries else None
     found = [(key, call.kwarg(key)) for key in payload_keys if call.kwarg(key) is not None]
     if len(found) > 1:
