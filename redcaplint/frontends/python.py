@@ -477,6 +477,13 @@ class _Builder(TreeBuilder):
             parent = node.parent()
             awaited = parent is not None and parent.kind() == "await"
         s.calls.append(CallSite(call, awaited=awaited))
+        if callee in ("update", "setdefault") and receiver_name and (call.args or call.kwargs):
+            # payload.update({...}) / payload.update(key=value): a dict built in steps
+            if callee == "update":
+                added = call.args[0] if call.args else Dict(span, tuple((Str(v.span, k), v) for k, v in call.kwargs))
+                s.assigns.append(Assign(span, receiver_name, added, "update"))
+            elif len(call.args) == 2:
+                s.assigns.append(Assign(span, receiver_name, call.args[1], "item", call.args[0]))
         if callee in SLEEPS:
             s.sleeps.append(Sleep(span, call.args[0] if call.args else call.kwarg("seconds") or call.kwarg("delay")))
             return
