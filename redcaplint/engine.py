@@ -4,6 +4,7 @@ linted in a pool of processes, in chunks, so per-file overhead stays small."""
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
@@ -16,6 +17,8 @@ from redcaplint.tokens import mask
 
 
 MAX_ANALYSED_CHARS = 2_000_000
+MAX_LINE_CHARS = 20_000
+_LONG_LINE = re.compile(r"[^\n]{%d}" % MAX_LINE_CHARS)
 
 
 @dataclass
@@ -35,10 +38,15 @@ def lint_text(text: str, display: str, language: str, config: Config, rules: lis
 
     source = Source(display, text)
     result = FileResult(display)
-    if len(text) > MAX_ANALYSED_CHARS:
-        # generated or data files: the token scan reads text linearly; the model would not pay
+    too_big = len(text) > MAX_ANALYSED_CHARS
+    if too_big or _LONG_LINE.search(text):
+        # generated, minified or data files: the token scan reads text linearly; the model
+        # would not pay (and ast-grep computes node columns by counting along the line, so
+        # thousands of nodes on one huge line cost quadratic time)
         scripts = [Script(source, language)]
-        result.notice = f"larger than {MAX_ANALYSED_CHARS // 1_000_000} MB: only the token scan (RC101) ran"
+        why = (f"larger than {MAX_ANALYSED_CHARS // 1_000_000} MB" if too_big
+               else f"a line longer than {MAX_LINE_CHARS} characters")
+        result.notice = f"{why}: only the token scan (RC101) ran"
         rules = [r for r in rules if r.code == "RC101"]
     else:
         built = front_end(language).build(source)

@@ -110,3 +110,23 @@ PIECES = ["import requests\n", "for i in x:\n", "    ", "while True:\n", "def f(
 def test_random_scripts_never_raise(pieces):
     result = lint_safely("".join(pieces), "fuzz.py", "python", Config(), RULES)
     assert not result.error, result.notice
+
+
+R_HOSTILE = {
+    "deep_parens.R": "x <- " + "(" * 20000 + "1" + ")" * 20000 + "\n",
+    "long_pipe_chain.R": "x <- a" + " %>%\n  f()" * 20000 + "\n",
+    "pipe_chain_one_line.R": "x <- a" + " %>% f()" * 20000 + "\n",
+    "merge_conflict.R": "x <- 1\n<<<<<<< HEAD\ny <- 2\n=======\ny <- 3\n>>>>>>> b\n",
+    "unclosed_chunk.Rmd": "```{r}\nx <- c(1,\n",
+    "binary.R": "\x00\x01",
+}
+
+
+@pytest.mark.parametrize("name", sorted(R_HOSTILE))
+def test_hostile_r_beside_good_file(name, tmp_path):
+    (tmp_path / "good.py").write_text(GOOD)
+    (tmp_path / name).write_text(R_HOSTILE[name])
+    out = subprocess.run([sys.executable, "-m", "redcaplint", "check", "--isolated", "--output-format", "concise",
+                          "-j", "1", str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in out.stderr and "panicked" not in out.stderr
+    assert out.returncode == 1 and "good.py:1:10: RC101" in out.stdout

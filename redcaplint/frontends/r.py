@@ -68,7 +68,7 @@ TLS_OPTIONS = {"ssl_verifypeer", "ssl.verifypeer", "ssl_verifyhost", "ssl.verify
 LIBRARY_CALLS = {"library", "require", "requireNamespace", "suppressPackageStartupMessages",
                  "pacman::p_load", "p_load", "librarian::shelf"}
 
-KINDS = ["call", "left_assignment", "equals_assignment", "right_assignment", "for", "while", "repeat",
+KINDS = ["pipe", "call", "left_assignment", "equals_assignment", "right_assignment", "for", "while", "repeat",
          "binary", "ERROR"]
 _FIND = [{"kind": k} for k in KINDS]
 _PACKAGE_LINE = re.compile(r"\b(?:library|require|p_load|requireNamespace)\(\s*[\"']?([A-Za-z][\w.]*)")
@@ -82,6 +82,7 @@ class _Builder(TreeBuilder):
                  text: Optional[str] = None) -> None:
         super().__init__(source, root, LANGUAGE, text, first_id)
         self.packages = packages  # bare exported name -> "pkg::name" for loaded packages
+        self.piped: dict[Span, object] = {}  # call span -> the node piped into it
 
     # -- names --------------------------------------------------------------------------
     def callee(self, node) -> Optional[str]:
@@ -123,11 +124,13 @@ class _Builder(TreeBuilder):
         if kind == "call":
             return self.call(node, depth)
         if kind == "pipe":
+            self.note_pipe(node)
             return self.value(node.field("right"), depth + 1)
         if kind == "binary":
             op = node.field("operator")
             op = op.text() if op is not None else ""
             if op in ("%>%", "|>"):
+                self.note_pipe(node)
                 return self.value(node.field("right"), depth + 1)
             if op in ("+", "-", "*", "/", "^"):
                 return BinOp(span, "**" if op == "^" else op, self.value(node.field("left"), depth + 1),
@@ -170,9 +173,9 @@ class _Builder(TreeBuilder):
         span = _span(node)
         func = node.field("function")
         args, kwargs, star = self.arguments(node.field("arguments"), depth)
-        piped = self.piped_into(node, depth)
+        piped = self.piped.get(span)
         if piped is not None:
-            args.insert(0, piped)
+            args.insert(0, self.value(piped, depth + 1))
         if func is None:
             return Unknown(span)
         receiver = None
@@ -214,18 +217,13 @@ class _Builder(TreeBuilder):
             return Call(span, callee, (kwargs_t[0][1],), kwargs_t[1:], receiver, star)
         return Call(span, callee, args_t, kwargs_t, receiver, star)
 
-    def piped_into(self, node, depth: int) -> Optional[Value]:
-        """`x |> f(a)` and `x %>% f(a)` call f(x, a): the left side is the first argument."""
-        parent = node.parent()
-        if parent is None:
-            return None
-        pk = parent.kind()
-        if pk == "pipe" or (pk == "binary" and (parent.field("operator") is not None and
-                                                parent.field("operator").text() == "%>%")):
-            right = parent.field("right")
-            if right is not None and _span(right) == _span(node):
-                return self.value(parent.field("left"), depth + 1)
-        return None
+    def note_pipe(self, node) -> None:
+        """`x |> f(a)` and `x %>% f(a)` call f(x, a). Pipes are seen before the calls inside
+        them (find_all is pre-order), so the call on the right learns its first argument
+        here; asking each call for its parent instead is quadratic on long chains."""
+        right = node.field("right")
+        if right is not None and right.kind() == "call":
+            self.piped[span_of(right)] = node.field("left")
 
     # -- statements ---------------------------------------------------------------------
     def build(self) -> Script:
@@ -265,11 +263,16 @@ class _Builder(TreeBuilder):
                     s.loops.append(Loop("repeat", _span(node), _span(body)))
             elif kind == "binary":
                 self.on_binary(node)
+            elif kind == "pipe":
+                self.note_pipe(node)
         return s
 
     def on_binary(self, node) -> None:
         op = node.field("operator")
         text = op.text() if op is not None else ""
+        if text == "%>%":
+            self.note_pipe(node)
+            return
         right = node.field("right")
         if right is None:
             return
