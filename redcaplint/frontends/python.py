@@ -59,7 +59,7 @@ KINDS = [
     "while_statement", "list_comprehension", "dictionary_comprehension", "set_comprehension",
     "generator_expression", "assignment", "as_pattern", "call",
 ]
-_FIND = [{"kind": k} for k in KINDS + ["ERROR", "print_statement", "exec_statement"]]
+_FIND = [{"kind": k} for k in KINDS + ["await", "ERROR", "print_statement", "exec_statement"]]
 # Nodes that suggest a syntax error. They are fetched in the same tree walk as the model's
 # nodes (a separate `find` costs a third of the parse); libcst then confirms. Recoveries that
 # leave only a zero-width MISSING token are caught by a bracket count instead: finding them in
@@ -127,6 +127,7 @@ class _Builder(TreeBuilder):
         self.locals: set[str] = set()  # names assigned in the file (shadowing implicit modules)
         self.bound: dict[str, str] = {}  # name -> constructor callee, for pools/loggers/files
         self.curl_options: dict[str, dict[str, Value]] = {}  # pycurl handle -> setopt values
+        self.awaited: set[Span] = set()  # spans of calls directly under `await`
 
     # -- names --------------------------------------------------------------------------
     def dotted(self, node) -> Optional[str]:
@@ -357,6 +358,12 @@ class _Builder(TreeBuilder):
                     s.loops.append(Loop("while", _span(node), Span(start, _span(body).end)))
             elif kind in ("import_statement", "import_from_statement"):
                 self.on_import(node, kind)
+            elif kind == "await":
+                # seen before the call it awaits (pre-order): no parent() lookups, which are
+                # O(depth) each in tree-sitter
+                inner = node.named_children()
+                if inner and inner[-1].kind() == "call":
+                    self.awaited.add(_span(inner[-1]))
             elif kind in SUSPECT_KINDS:
                 continue
             else:  # comprehensions and generator expressions
@@ -472,11 +479,7 @@ class _Builder(TreeBuilder):
         receiver_type = self.bound.get(receiver_name, "") if receiver_name else ""
         if receiver_type.endswith("Curl") and receiver_name and callee in ("setopt", "perform"):
             call = self.curl(receiver_name, call)
-        awaited = True
-        if call.receiver is None or receiver_name in ("self", "cls"):
-            parent = node.parent()
-            awaited = parent is not None and parent.kind() == "await"
-        s.calls.append(CallSite(call, awaited=awaited))
+        s.calls.append(CallSite(call, awaited=span in self.awaited))
         if callee in ("update", "setdefault") and receiver_name and (call.args or call.kwargs):
             # payload.update({...}) / payload.update(key=value): a dict built in steps
             if callee == "update":
