@@ -144,7 +144,7 @@ def cmd_demo(args) -> int:
 
 def cmd_check(args) -> int:
     from redcaplint.config import ConfigError, find_config, load
-    from redcaplint.registry import all_rules, enabled, is_valid_selector
+    from redcaplint.registry import enabled, is_valid_selector
 
     paths = args.paths or ["."]
     try:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import fnmatch
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterator, Optional
 
 from redcaplint.frontends import language_of

@@ -10,7 +10,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Iterator, Optional
+from typing import Iterator, Optional
 
 from redcaplint.model import (
     ApiCall, ApiParam, Assign, Attr, BinOp, Call, CallSite, Concat, Const, Dict, EnvLookup,

@@ -4,7 +4,7 @@ the script model and reports on spans."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Optional
+from typing import TYPE_CHECKING, Callable, ClassVar, Optional
 
 from redcaplint.findings import Fix
 from redcaplint.model import Span

@@ -39,7 +39,6 @@ class ConcurrentApiCalls(Rule):
                     'with ThreadPoolExecutor() as pool:\n    # ruleid: RC203\n    pool.map(pull, sites)\n')]
 
     def check(self) -> None:
-        an, facts = self.ctx.analysis, self.ctx.facts
         for d in self.ctx.script.dispatches:
             if self._reaches_api(d):
                 self.report(d.span, f"REDCap API calls dispatched in parallel ({d.kind})")

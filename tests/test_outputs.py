@@ -1,6 +1,5 @@
 """Snapshot tests of every output format on the same findings (a masked token, an RC001
 file, a safe and an unsafe fix). Update with `pytest --snapshot-update` after review."""
-import io
 import json
 import subprocess
 import sys

@@ -15,7 +15,7 @@ from redcaplint.model import (
     Assign, Attr, BinOp, Call, CallSite, Concat, Const, Dict, Dispatch, EnvLookup, FunctionDef,
     Loop, Name, Num, Option, Output, Script, Seq, Sleep, Span, Str, SyntaxProblem, Unknown, Value,
 )
-from redcaplint.frontends._treesitter import MAX_DEPTH, TreeBuilder, span_of
+from redcaplint.frontends._treesitter import TreeBuilder, span_of
 from redcaplint.source import Source
 
 LANGUAGE = "r"
