@@ -158,6 +158,7 @@ class Analysis:
         self._loop_nest = Nest(self.loops, lambda l: l.body)
         self._loop_scope = {id(l): self.scope_of(l.span) for l in self.loops}
         self._dispatch_spans = [d.span for d in script.dispatches]
+        self.created_spans: set[Span] = set()  # project-creation calls (their result is a token)
 
     # -- scopes ---------------------------------------------------------------------------
     def scope_of(self, span: Span) -> int:
@@ -392,7 +393,6 @@ class Analysis:
         created = self.created_spans
         return value.span in created
 
-    created_spans: set = set()
 
 
 def tokenish_name(name: str) -> bool:
