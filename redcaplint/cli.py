@@ -100,7 +100,9 @@ def cmd_rule(key: str) -> int:
 
 def render_rule_doc(rule) -> str:
     sections = rule.doc_sections()
-    fix = {"safe": "Fix is always available (safe).", "unsafe": "Fix is available with --unsafe-fixes.",
+    # the edits are reported (text, JSON); applying them (--fix) is not implemented yet
+    fix = {"safe": "Fix: safe (its edit is shown with the finding).",
+           "unsafe": "Fix: unsafe (shown with the finding; review before applying).",
            "suggestion": "A suggestion is shown; no automatic edit.", "none": "No fix."}[rule.fix]
     out = [f"# {rule.name} ({rule.code})", "", f"Default severity: {rule.severity}. {fix}", ""]
     for title, body in sections.items():
