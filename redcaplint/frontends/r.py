@@ -83,6 +83,7 @@ class _Builder(TreeBuilder):
         super().__init__(source, root, LANGUAGE, text, first_id)
         self.packages = packages  # bare exported name -> "pkg::name" for loaded packages
         self.piped: dict[Span, object] = {}  # call span -> the node piped into it
+        self.curl_handles: dict[str, dict[str, list]] = {}  # handle name -> its form and options
 
     # -- names --------------------------------------------------------------------------
     def callee(self, node) -> Optional[str]:
@@ -336,6 +337,8 @@ class _Builder(TreeBuilder):
             return
         s = self.script
         call = value
+        if call.callee.startswith("curl::"):
+            call = _curl(self, call)
         callee = call.callee
         span = call.span
         s.calls.append(CallSite(call))
@@ -362,6 +365,42 @@ class _Builder(TreeBuilder):
                     s.calls.append(CallSite(Call(fn.span, self.packages.get(fn.name, fn.name)), reference=True))
                 else:
                     s.loops.append(Loop("map", span, fn.span))
+
+
+CURL_FETCH = {"curl::curl_fetch_memory", "curl::curl_fetch_disk", "curl::curl_fetch_stream", "curl::curl"}
+
+
+def _handle_name(value: Optional[Value]) -> Optional[str]:
+    return value.name if isinstance(value, Name) else None
+
+
+def _curl(builder, call: Call) -> Call:
+    """The curl package is handle-based: a form and options are set on a handle, then a
+    fetch sends it. The request is modelled at the fetch, with the handle's form as `body`."""
+    state = builder.curl_handles
+    base = call.callee.rpartition("::")[2]
+    if base in ("handle_setform", "handle_setopt", "handle_setopts") and call.args:
+        name = _handle_name(call.args[0])
+        if name:
+            entry = state.setdefault(name, {"form": [], "opts": []})
+            pairs = list(call.kwargs)
+            more = call.kwarg(".list")
+            if isinstance(more, Dict):
+                pairs += [(k.value, v) for k, v in more.entries if isinstance(k, Str)]
+            entry["form" if base == "handle_setform" else "opts"] += [(k, v) for k, v in pairs if k != ".list"]
+        return call
+    if call.callee in CURL_FETCH:
+        name = _handle_name(call.kwarg("handle") or (call.args[1] if len(call.args) > 1 else None))
+        entry = state.get(name or "", {"form": [], "opts": []})
+        kwargs = []
+        if entry["form"]:
+            kwargs.append(("body", Dict(call.span, tuple((Str(v.span, k), v) for k, v in entry["form"]))))
+        for k, v in entry["opts"]:
+            if k in ("timeout", "timeout_ms", "connecttimeout"):
+                kwargs.append(("timeout", v))
+        url = call.args[0] if call.args else call.kwarg("url")
+        return Call(call.span, call.callee, (url,) if url is not None else (), tuple(kwargs), None, call.star)
+    return call
 
 
 def _function_arg(call: Call, index: int) -> Optional[Value]:
