@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from redcaplint.model import Concat, Script, Span, Str, Unknown, Value
+from redcaplint.model import Concat, Loop, Script, Span, Str, Unknown, Value
 from redcaplint.source import Source
 
 MAX_DEPTH = 60  # value conversion depth; deeper expressions become Unknown (never recurse unbounded)
@@ -43,6 +43,17 @@ class TreeBuilder:
             if isinstance(cached, (Str, Concat)):
                 self.script.strings.append(cached)
         return cached
+
+    def add_loop(self, kind: str, node, with_condition: bool = False) -> None:
+        """A loop statement; a `while` condition runs once per iteration, so it is part of
+        the body that one iteration executes."""
+        body = node.field("body")
+        if body is None:
+            return
+        body_span = span_of(body)
+        cond = node.field("condition") if with_condition else None
+        start = span_of(cond).start if cond is not None else body_span.start
+        self.script.loops.append(Loop(kind, span_of(node), Span(start, body_span.end)))
 
     def _value(self, node, span: Span, kind: str, depth: int) -> Value:  # pragma: no cover
         raise NotImplementedError

@@ -348,14 +348,9 @@ class _Builder(TreeBuilder):
             elif kind == "function_definition":
                 self.on_function(node)
             elif kind == "for_statement":
-                body = node.field("body")
-                if body is not None:
-                    s.loops.append(Loop("for", _span(node), _span(body)))
+                self.add_loop("for", node)
             elif kind == "while_statement":
-                cond, body = node.field("condition"), node.field("body")
-                if body is not None:
-                    start = _span(cond).start if cond is not None else _span(body).start
-                    s.loops.append(Loop("while", _span(node), Span(start, _span(body).end)))
+                self.add_loop("while", node, with_condition=True)
             elif kind in ("import_statement", "import_from_statement"):
                 self.on_import(node, kind)
             elif kind == "await":

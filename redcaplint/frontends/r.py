@@ -249,19 +249,10 @@ class _Builder(TreeBuilder):
                 kids = [c for c in node.children() if c.is_named()]
                 if len(kids) == 2:
                     self.on_assignment(node, kids[1], kids[0])
-            elif kind == "for":
-                body = node.field("body")
-                if body is not None:
-                    s.loops.append(Loop("for", _span(node), _span(body)))
+            elif kind in ("for", "repeat"):
+                self.add_loop(kind, node)
             elif kind == "while":
-                cond, body = node.field("condition"), node.field("body")
-                if body is not None:
-                    start = _span(cond).start if cond is not None else _span(body).start
-                    s.loops.append(Loop("while", _span(node), Span(start, _span(body).end)))
-            elif kind == "repeat":
-                body = node.field("body")
-                if body is not None:
-                    s.loops.append(Loop("repeat", _span(node), _span(body)))
+                self.add_loop("while", node, with_condition=True)
             elif kind == "binary":
                 self.on_binary(node)
             elif kind == "pipe":
