@@ -149,6 +149,11 @@ class Analysis:
         self.assigns: dict[tuple[int, str], list[Assign]] = {}
         for a in script.assigns:
             self.assigns.setdefault((self.scope_of(a.span), a.target), []).append(a)
+        self.attr_assigns: dict[str, list[tuple[Assign, int]]] = {}  # `x.attr = v`, by attr
+        for (sc, _), items in self.assigns.items():
+            for a in items:
+                if a.kind == "attr" and isinstance(a.key, Str):
+                    self.attr_assigns.setdefault(a.key.value, []).append((a, sc))
         self._sets: dict[tuple[int, str], tuple[list[int], list[Assign]]] = {}
         for key, items in self.assigns.items():
             items.sort(key=lambda a: a.span.start)
@@ -434,12 +439,10 @@ def _bound_ctor(an: Analysis, value: Value, depth: int = 0) -> Optional[Call]:
                 return found
         return None
     if isinstance(value, Attr):  # self.session → look for `self.session = …` assignments
-        for (sc, target), items in an.assigns.items():
-            for a in items:
-                if a.kind == "attr" and isinstance(a.key, Str) and a.key.value == value.attr:
-                    inner = an.resolve(a.value, sc)
-                    if isinstance(inner, Call):
-                        return inner
+        for a, sc in an.attr_assigns.get(value.attr, ()):
+            inner = an.resolve(a.value, sc)
+            if isinstance(inner, Call):
+                return inner
         return None
     return value if isinstance(value, Call) else None
 
