@@ -16,6 +16,7 @@ from redcaplint.model import (
     ApiCall, ApiParam, Assign, Attr, BinOp, Call, CallSite, Concat, Const, Dict, EnvLookup,
     FunctionDef, Loop, Name, Num, Param, Script, Seq, Sleep, Span, Str, Unknown, Value,
 )
+from redcaplint.tokens import is_token_format, is_token_literal
 
 MAX_RESOLVE_DEPTH = 24
 TOKENISH = re.compile(
@@ -349,8 +350,6 @@ class Analysis:
         if isinstance(value, Name):
             resolved = self.resolve(value, scope)
             if isinstance(resolved, Str):
-                from redcaplint.tokens import is_token_literal
-
                 # a hex literal held by a token-named variable is a token in any case
                 return self.is_token(resolved, scope, depth + 1) or (
                     tokenish_name(value.name.rpartition(".")[2]) and is_token_literal(resolved.value))
@@ -365,8 +364,6 @@ class Analysis:
             key = self.resolve(value.key, scope) if value.key is not None else None
             return not isinstance(key, Str) or bool(ENV_TOKEN_KEY.search(key.value))
         if isinstance(value, Str):
-            from redcaplint.tokens import is_token_format
-
             return is_token_format(value.value.strip())
         if isinstance(value, Attr):
             if tokenish_name(value.attr):
@@ -375,6 +372,11 @@ class Analysis:
         if isinstance(value, Concat):
             return any(self.is_token(p, scope, depth + 1) for p in value.parts)
         if isinstance(value, Dict):
+            # a payload holds the token under its `token` key, whatever expression fills it
+            for k, v in value.entries:
+                if isinstance(k, Str) and k.value.lower() == "token" and not (
+                        isinstance(v, Str) and not is_token_literal(v.value)) and not isinstance(v, Const):
+                    return True
             return any(self.is_token(v, scope, depth + 1) for _, v in value.entries)
         if isinstance(value, Seq):
             return any(self.is_token(v, scope, depth + 1) for v in value.items)
