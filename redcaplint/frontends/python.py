@@ -57,9 +57,11 @@ IMPLICIT_MODULES = {"time", "asyncio", "os", "json", "logging", "requests", "htt
 KINDS = [
     "import_statement", "import_from_statement", "function_definition", "for_statement",
     "while_statement", "list_comprehension", "dictionary_comprehension", "set_comprehension",
-    "generator_expression", "assignment", "as_pattern", "call",
+    "generator_expression", "assignment", "call",
 ]
-_FIND = [{"kind": k} for k in KINDS + ["await", "ERROR", "print_statement", "exec_statement"]]
+_FIND = [{"kind": k} for k in KINDS + ["await", "ERROR", "print_statement", "exec_statement"]] + [
+    # `with X() as name` binds name (not `except E as e`): decided in Rust, no parent() lookup
+    {"kind": "as_pattern", "inside": {"kind": "with_item", "stopBy": "neighbor"}}]
 # Nodes that suggest a syntax error. They are fetched in the same tree walk as the model's
 # nodes (a separate `find` costs a third of the parse); libcst then confirms. Recoveries that
 # leave only a zero-width MISSING token are caught by a bracket count instead: finding them in
@@ -450,7 +452,7 @@ class _Builder(TreeBuilder):
     def on_as_pattern(self, node) -> None:
         alias = node.field("alias")
         inner = node.child(0)
-        if alias is None or inner is None or node.parent() is None or node.parent().kind() != "with_item":
+        if alias is None or inner is None:
             return
         target = alias.child(0) if alias.kind() == "as_pattern_target" else alias
         if target is None or target.kind() != "identifier":

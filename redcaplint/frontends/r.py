@@ -69,8 +69,11 @@ LIBRARY_CALLS = {"library", "require", "requireNamespace", "suppressPackageStart
                  "pacman::p_load", "p_load", "librarian::shelf"}
 
 KINDS = ["pipe", "call", "left_assignment", "equals_assignment", "right_assignment", "for", "while", "repeat",
-         "binary", "ERROR"]
-_FIND = [{"kind": k} for k in KINDS]
+         "ERROR"]
+# only the binary operators that matter (pipes, foreach): matched in Rust, so `a == b` and
+# `x + 1` never cross into Python
+_FIND = [{"kind": k} for k in KINDS] + [
+    {"kind": "binary", "has": {"field": "operator", "regex": "^%(>|do|dopar|dofuture)%$"}}]
 _PACKAGE_LINE = re.compile(r"\b(?:library|require|p_load|requireNamespace)\(\s*[\"']?([A-Za-z][\w.]*)")
 _STRING_ESCAPES = re.compile(r"\\(.)")
 _span = span_of
