@@ -322,8 +322,8 @@ class _Builder(TreeBuilder):
             return Concat(span, args_t)
         if callee == "format" and isinstance(receiver, Str):
             return Concat(span, (receiver,) + args_t + tuple(v for _, v in kwargs_t))
-        if callee in ("encode", "decode") and receiver is not None and not args_t:
-            return receiver  # bytes and text carry the same parameters
+        if callee in ("encode", "decode") and receiver is not None:
+            return receiver  # bytes and text carry the same parameters (`.encode("utf-8")`)
         if callee in ("strip", "rstrip", "lstrip") and receiver is not None and _stringy(receiver):
             return receiver
         return Call(span, callee, args_t, kwargs_t, receiver, star)
