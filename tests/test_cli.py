@@ -129,3 +129,18 @@ def test_gitignore_exclude_hidden_and_venv(tmp_path):
     out = run("check", "--output-format", "json", ".", cwd=tmp_path)
     paths = {f["path"] for f in json.loads(out.stdout)}
     assert paths == {"kept.py"}
+
+
+def test_force_exclude_applies_to_named_files(tmp_path):
+    (tmp_path / "legacy").mkdir()
+    (tmp_path / "legacy" / "old.py").write_text('TOKEN = "0123456789ABCDEF0123456789ABCDEF"\n')
+    (tmp_path / "redcaplint.toml").write_text('exclude = ["legacy"]\n')
+    named = run("check", "legacy/old.py", cwd=tmp_path)
+    assert named.returncode == 1  # a file named on the command line is linted ...
+    forced = run("check", "--force-exclude", "legacy/old.py", cwd=tmp_path)
+    assert forced.returncode == 0  # ... unless --force-exclude applies exclude to it too
+
+
+def test_exit_zero_keeps_findings(tmp_path):
+    out = run("check", "--isolated", "--exit-zero", str(DATA / "sample.py"))
+    assert out.returncode == 0 and "RC201" in out.stdout
