@@ -32,7 +32,7 @@ class FileResult:
 
 
 def lint_text(text: str, display: str, language: str, config: Config, rules: list) -> FileResult:
-    from redcaplint.resolve import analyse
+    from redcaplint.resolve import Facts, analyse
     from redcaplint.rule import RuleContext
     from redcaplint.suppress import directives, is_suppressed
 
@@ -58,15 +58,12 @@ def lint_text(text: str, display: str, language: str, config: Config, rules: lis
 
     for script in scripts:
         if script.syntax_error is None:
-            facts = analyse(script)
-            analysis, active = facts.analysis, rules
+            facts, active = analyse(script), rules
         else:
             # what does not parse gets RC001 and the text-level token scan only
-            from redcaplint.resolve import Analysis, Facts
-
-            analysis, facts = Analysis(script), Facts([], {}, {}, [], [], {})
+            facts = Facts.empty(script)
             active = [r for r in rules if r.code in ("RC001", "RC101")]
-        ctx = RuleContext(script, facts, analysis, config, report)
+        ctx = RuleContext(script, facts, facts.analysis, config, report)
         for rule_cls in active:
             rule_cls(ctx).check()
 

@@ -93,6 +93,11 @@ class Facts:
     transports: list[tuple[Call, tuple[str, ...]]] = field(default_factory=list)  # verify kwargs
     analysis: Optional["Analysis"] = None
 
+    @classmethod
+    def empty(cls, script: Script) -> "Facts":
+        """For a script that did not parse: no calls, loops or graph (token scan only)."""
+        return cls([], {}, {}, [], [], {}, analysis=Analysis(script))
+
 
 @dataclass
 class Iteration:

@@ -92,8 +92,7 @@ class SleepBelowPolicy(Rule):
 def api_events(ctx, scope: int) -> list[int]:
     """Start offsets of API calls and API-reaching helper calls made directly in `scope`."""
     facts = ctx.facts
-    out = [a.span.start for a in facts.api_calls if a.scope == scope and a.inner is None]
-    out += [a.span.start for a in facts.api_calls if a.scope == scope and a.inner is not None]
+    out = [a.span.start for a in facts.api_calls if a.scope == scope]
     out += [site.call.span.start for site, caller, fid in facts.local_calls
             if caller == scope and facts.reaches_api.get(fid)]
     return out

@@ -39,7 +39,7 @@ class PayloadNotList(Rule):
     def check(self) -> None:
         an = self.ctx.analysis
         for api in self.ctx.facts.api_calls:
-            if api.inner is not None or api.content != "record" or api.operation != "import":
+            if api.content != "record" or api.operation != "import":
                 continue
             p = api.params.get("data")
             if p is None:

@@ -51,7 +51,7 @@ class DataNotJsonEncoded(Rule):
 
     def check(self) -> None:
         for api in self.ctx.facts.api_calls:
-            if api.kind != "http" or api.inner is not None:
+            if api.kind != "http":
                 continue
             p = api.params.get("data")
             if p is None:

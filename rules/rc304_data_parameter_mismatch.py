@@ -35,8 +35,6 @@ class DataParameterMismatch(Rule):
     def check(self) -> None:
         contents = api_table()["contents"]
         for api in self.ctx.facts.api_calls:
-            if api.inner is not None and not api.via_helper:
-                continue
             has_data = "data" in api.params or (api.content in ("file", "fileRepository") and "file" in api.params)
             if api.kind == "client":
                 if api.operation == "import" and not has_data and not api.open:

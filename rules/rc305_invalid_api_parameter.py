@@ -47,8 +47,6 @@ class InvalidApiParameter(Rule):
         folded = set(table["case_insensitive"]["names"])
         seen = set()
         for api in self.ctx.facts.api_calls:
-            if api.inner is not None and api.via_helper is False:
-                continue
             for name, p in api.params.items():
                 if api.mapped is not None and name not in api.mapped:
                     continue

@@ -43,8 +43,6 @@ class UnbatchedExport(Rule):
     def check(self) -> None:
         threshold = self.ctx.config.batch_threshold
         for api in self.ctx.facts.api_calls:
-            if api.inner is not None and not api.via_helper:
-                continue
             if unrestricted_export(api, threshold) and not is_batched(api, threshold):
                 hint = self.SUGGESTION.get(api.library, self.SUGGESTION["http"])
                 self.report(api.span, "Unrestricted record export (no records, fields, forms, filter or batching)",

@@ -52,8 +52,7 @@ class ExportRate(Rule):
 
     def _functions_with_big_exports(self, threshold) -> set[int]:
         facts = self.ctx.facts
-        heavy = {a.scope for a in facts.api_calls if a.scope and unrestricted_export(a, threshold)
-                 and (a.inner is None or a.via_helper)}
+        heavy = {a.scope for a in facts.api_calls if a.scope and unrestricted_export(a, threshold)}
         changed = True
         while changed:
             changed = False

@@ -35,8 +35,6 @@ class DestructiveOperation(Rule):
     def check(self) -> None:
         structural = api_table()["contents"]["structural_imports"]
         for api in self.ctx.facts.api_calls:
-            if api.inner is not None and not api.via_helper:
-                continue
             reason = None
             overwrite = (param_str(api, "overwriteBehavior") or "").lower()
             override = api.params.get("override")
