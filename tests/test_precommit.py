@@ -2,7 +2,6 @@
 passes a clean one."""
 import shutil
 import subprocess
-import sys
 
 import pytest
 from conftest import ROOT
