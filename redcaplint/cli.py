@@ -13,10 +13,15 @@ from pathlib import Path
 from typing import Optional
 
 from redcaplint import __version__
+from redcaplint.output import FORMATS
 
 
 class UsageError(Exception):
     pass
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that pools are stopped on the way out."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -25,7 +30,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _codes(text: str) -> list[str]:
-    return [c.strip().upper() for c in text.split(",") if c.strip()]
+    codes = [c.strip().upper() for c in text.split(",") if c.strip()]
+    if not codes:
+        # `--select ''` would disable every rule and then say "All checks passed"
+        raise argparse.ArgumentTypeError("no rule codes given")
+    return codes
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,8 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--select", type=_codes, help="rule codes or prefixes to enable (RC2,RC101)")
     c.add_argument("--extend-select", type=_codes, default=[], help="add to the selection")
     c.add_argument("--ignore", type=_codes, default=[], help="rule codes or prefixes to disable")
-    c.add_argument("--output-format", choices=("text", "concise", "json"),
-                   default=os.environ.get("REDCAPLINT_OUTPUT_FORMAT", "text"))
+    c.add_argument("--output-format", choices=FORMATS, default=None,
+                   help="text, concise or json (default: $REDCAPLINT_OUTPUT_FORMAT, else text)")
     c.add_argument("--statistics", action="store_true", help="count findings per rule")
     c.add_argument("--config", metavar="FILE", help="use this configuration file")
     c.add_argument("--isolated", action="store_true", help="ignore configuration files")
@@ -60,7 +69,81 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[list[str]] = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    """Every way out is an exit status and at most one line on stderr: 2 for usage,
+    configuration and internal errors (never 1, the findings status), 130/143 for signals."""
+    from redcaplint import masking
+
+    masking.install()
+    previous = _on_sigterm()
+    try:
+        return _main(sys.argv[1:] if argv is None else argv)
+    except KeyboardInterrupt:
+        _say("redcaplint: interrupted")
+        return 130
+    except Terminated:
+        _say("redcaplint: terminated")
+        return 143
+    except UsageError as exc:
+        _say(f"redcaplint: error: {exc}")
+        return 2
+    except RecursionError:
+        _say("redcaplint: internal error: input nested too deeply")
+        return 2
+    except Exception as exc:  # noqa: BLE001 - an internal error is exit 2, never a traceback
+        detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+        _say(f"redcaplint: internal error: {type(exc).__name__}{': ' + detail if detail else ''}")
+        return 2
+    finally:
+        _restore_sigterm(previous)
+
+
+def _say(line: str) -> None:
+    """One line on stderr, if there is a stderr to write to."""
+    try:
+        if sys.stderr is not None:
+            sys.stderr.write(line + "\n")
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _on_sigterm():
+    import signal
+
+    def handler(signum, frame):
+        raise Terminated()
+
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except (ValueError, OSError):  # not the main thread (an embedding program)
+        return None
+
+
+def _restore_sigterm(previous) -> None:
+    import signal
+
+    if previous is not None:
+        try:
+            signal.signal(signal.SIGTERM, previous)
+        except (ValueError, OSError):
+            pass
+
+
+def silence_stdout() -> None:
+    """After the reader went away (`| head -1`) or the disk filled: nothing more can be
+    written, and the interpreter's own flush at exit must not print a second error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+    sys.stdout = open(os.devnull, "w")
+
+
+def _main(argv: list[str]) -> int:
+    if sys.stdout is None:
+        raise UsageError("standard output is closed")
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -77,10 +160,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         if args.command == "demo":
             return cmd_demo(args)
         return cmd_check(args)
-    except UsageError as exc:
-        print(f"redcaplint: error: {exc}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:
+    except BrokenPipeError:  # `redcaplint rules | head -1`
+        silence_stdout()
         return 0
 
 
@@ -149,6 +230,14 @@ def cmd_check(args) -> int:
     from redcaplint.registry import enabled, is_valid_selector
 
     paths = args.paths or ["."]
+    output_format = args.output_format or os.environ.get("REDCAPLINT_OUTPUT_FORMAT") or "text"
+    if output_format not in FORMATS:
+        raise UsageError(f"REDCAPLINT_OUTPUT_FORMAT={output_format!r} is not one of {', '.join(FORMATS)}")
+    args.output_format = output_format
+    if args.config is not None and args.isolated:
+        raise UsageError("--isolated ignores configuration files: it cannot be combined with --config")
+    if args.config is not None and not args.config.strip():
+        raise UsageError("--config needs a file path")
     try:
         if args.isolated:
             config = load(None)
@@ -171,30 +260,37 @@ def cmd_check(args) -> int:
     rules = enabled(select, config.ignore + args.ignore)
     if args.jobs < 0:
         raise UsageError("--jobs must be 0 (all cores) or more")
+    from redcaplint.files import printable
 
     from redcaplint import engine
 
     results = []
     if paths == ["-"]:
-        name = args.stdin_filename or "-"
+        name = printable(args.stdin_filename or "-")
         from redcaplint.frontends import language_of, supported
 
         language = language_of(name) or "python"
         if not supported(language):
             raise UsageError(f"{name}: {language} files are not supported yet")
-        from redcaplint.files import decode
+        from redcaplint.files import MAX_BYTES, Unreadable, decode, read_bounded
 
-        text, notice = decode(sys.stdin.buffer.read())
+        if sys.stdin is None:
+            raise UsageError("standard input is closed (`check -` reads the script from it)")
+        try:
+            text, notice = decode(read_bounded(sys.stdin.buffer, MAX_BYTES))
+        except Unreadable as exc:
+            raise UsageError(f"{name}: {exc}") from None
+        except OSError as exc:
+            raise UsageError(f"cannot read standard input: {exc.strerror or exc}") from None
         if text is None:
-            print(f"{name}: {notice}", file=sys.stderr)
-            return 2
+            raise UsageError(f"{name}: {notice}")
         results.append(engine.lint_safely(text, name, language, config, rules))
     else:
         from redcaplint.files import discover
 
         missing = [p for p in paths if not os.path.lexists(p)]
         if missing:
-            raise UsageError(f"no such file or directory: {missing[0]}")
+            raise UsageError(f"no such file or directory: {printable(missing[0])}")
         targets = [(t.path, t.display, t.language) for t in
                    discover(paths, config.exclude + config.extend_exclude, config.root, args.force_exclude)]
         jobs = args.jobs or os.cpu_count() or 1
@@ -240,28 +336,33 @@ def report(results, args) -> int:
     for reason, n in sorted(skipped.items()):
         # once per run, not once per file
         print(f"redcaplint: {n} {reason}", file=sys.stderr)
+    status = 2 if had_error else (1 if findings and not getattr(args, "exit_zero", False) else 0)
     color = _use_color(args)
     out = sys.stdout
-    formatter(args.output_format)(findings, out, color)
-    if args.statistics:
-        _statistics(findings, out)
-    out.flush()
+    try:
+        formatter(args.output_format)(findings, out, color)
+        if args.statistics:
+            _statistics(findings, out)
+        out.flush()
+    except BrokenPipeError:
+        # the reader stopped (`| head -1`): the status still says whether there were findings
+        silence_stdout()
+        return status
+    except OSError as exc:  # stdout on a full disk (/dev/full)
+        silence_stdout()
+        raise UsageError(f"cannot write the report: {exc.strerror or exc}") from None
     if not args.quiet and args.output_format != "json":
         fixable = sum(1 for f in findings if f.fix is not None and f.fix.edits and f.fix.applicability == "safe")
         suppressed = sum(r.suppressed for r in results)
-        linted = sum(1 for r in results if r.skipped is None and (
-            r.notice is None or "replacement" in r.notice or "token scan" in r.notice))
+        linted = sum(1 for r in results if r.linted)
         summary = f"Found {len(findings)} finding{'s' if len(findings) != 1 else ''} in {linted} file{'s' if linted != 1 else ''}"
         if fixable:
             summary += f" ({fixable} fixable with a safe fix [*])"
         if suppressed:
             summary += f"; {suppressed} suppressed inline"
-        print(summary + "." if findings else f"All checks passed ({linted} files).", file=sys.stderr)
-    if had_error:
-        return 2
-    if findings and not getattr(args, "exit_zero", False):
-        return 1
-    return 0
+        print(summary + "." if findings else f"All checks passed ({linted} file{'s' if linted != 1 else ''}).",
+              file=sys.stderr)
+    return status
 
 
 def _statistics(findings, out) -> None:

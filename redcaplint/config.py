@@ -4,6 +4,7 @@ errors naming the key (exit 2), never silently ignored."""
 from __future__ import annotations
 
 import fnmatch
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,7 +56,23 @@ def _load_toml(path: Path) -> dict:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
     except (OSError, ValueError) as exc:
-        raise ConfigError(f"{path}: cannot read configuration: {exc}") from exc
+        raise ConfigError(f"{path}: cannot read configuration: {str(exc).splitlines()[0] if str(exc) else exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: cannot read configuration: nested too deeply") from None
+
+
+def _section(data: dict, path: Path) -> Optional[dict]:
+    """`[tool.redcaplint]` of a pyproject.toml (None when absent), checked for shape: `tool = 1`
+    or `redcaplint = "x"` is an error naming the key, not a crash."""
+    tool = data.get("tool")
+    if tool is None:
+        return None
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: `tool` must be a table")
+    section = tool.get("redcaplint")
+    if section is not None and not isinstance(section, dict):
+        raise ConfigError(f"{path}: `tool.redcaplint` must be a table")
+    return section
 
 
 def find_config(start: Path) -> Optional[Path]:
@@ -65,10 +82,8 @@ def find_config(start: Path) -> Optional[Path]:
         for name in CONFIG_FILES:
             candidate = folder / name
             if candidate.is_file():
-                if name == "pyproject.toml":
-                    data = _load_toml(candidate)
-                    if "redcaplint" not in data.get("tool", {}):
-                        continue
+                if name == "pyproject.toml" and _section(_load_toml(candidate), candidate) is None:
+                    continue
                 return candidate
     return None
 
@@ -78,9 +93,12 @@ def load(path: Optional[Path]) -> Config:
         return Config()
     data = _load_toml(path)
     if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("redcaplint", {})
-    elif "tool" in data and "redcaplint" in data["tool"]:
-        data = data["tool"]["redcaplint"]
+        data = _section(data, path) or {}
+    elif "tool" in data:
+        section = _section(data, path)
+        if section is None:
+            raise ConfigError(f"{path}: unknown configuration key `tool`")
+        data = section
     config = from_mapping(data, str(path))
     config.path = str(path)
     config.root = str(path.parent)
@@ -99,9 +117,17 @@ def _codes(key: str, value: Any, where: str) -> list[str]:
 
 
 def _number(key: str, value: Any, where: str, minimum: float = 0) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= minimum:
-        raise ConfigError(f"{where}: `{key}` must be a number greater than {minimum:g}")
+    # nan compares false with everything, inf makes every interval 0 or infinite: both refused
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or value <= minimum:
+        raise ConfigError(f"{where}: `{key}` must be a finite number greater than {minimum:g}")
     return float(value)
+
+
+def _whole(key: str, value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ConfigError(f"{where}: `{key}` must be a whole number greater than 0")
+    return value
 
 
 def from_mapping(data: dict, where: str = "configuration") -> Config:
@@ -141,7 +167,7 @@ def from_mapping(data: dict, where: str = "configuration") -> Config:
         elif key == "large-export-interval-seconds":
             c.large_export_interval = _number(key, value, where)
         elif key == "batch-size-threshold":
-            c.batch_threshold = int(_number(key, value, where))
+            c.batch_threshold = _whole(key, value, where)
         else:
             raise ConfigError(f"{where}: unknown configuration key `{key}`")
     return c

@@ -4,7 +4,6 @@ linted in a pool of processes, in chunks, so per-file overhead stays small."""
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
@@ -13,12 +12,16 @@ from redcaplint.findings import Edit, Finding, Fix
 from redcaplint.frontends import front_end, supported
 from redcaplint.model import Script, Span
 from redcaplint.source import Source
-from redcaplint.tokens import mask
+from redcaplint.tokens import mask, mask_keeping
 
 
 MAX_ANALYSED_CHARS = 2_000_000
 MAX_LINE_CHARS = 20_000
-_LONG_LINE = re.compile(r"[^\n]{%d}" % MAX_LINE_CHARS)
+# a snippet shows a window of its line around the finding (ruff does too): a finding on a
+# minified 2 MB line must not print the whole line, once per finding
+SNIPPET_BEFORE = 60
+SNIPPET_WIDTH = 160
+SNIPPET_LINES = 5
 
 
 @dataclass
@@ -29,6 +32,18 @@ class FileResult:
     error: bool = False  # an internal error (exit 2)
     skipped: Optional[str] = None  # why a whole language was skipped (said once per run)
     suppressed: int = 0
+    linted: bool = False  # the file was read and analysed (perhaps by the token scan only)
+
+
+def longest_line(text: str) -> int:
+    """Linear: one pass over the line breaks (a regex searched from every offset is not)."""
+    longest, start = 0, 0
+    while True:
+        end = text.find("\n", start)
+        if end < 0:
+            return max(longest, len(text) - start)
+        longest = max(longest, end - start)
+        start = end + 1
 
 
 def lint_text(text: str, display: str, language: str, config: Config, rules: list) -> FileResult:
@@ -37,9 +52,9 @@ def lint_text(text: str, display: str, language: str, config: Config, rules: lis
     from redcaplint.suppress import directives, is_suppressed
 
     source = Source(display, text)
-    result = FileResult(display)
+    result = FileResult(display, linted=True)
     too_big = len(text) > MAX_ANALYSED_CHARS
-    if too_big or _LONG_LINE.search(text):
+    if too_big or longest_line(text) > MAX_LINE_CHARS:
         # generated, minified or data files: the token scan reads text linearly; the model
         # would not pay (and ast-grep computes node columns by counting along the line, so
         # thousands of nodes on one huge line cost quadratic time)
@@ -84,16 +99,44 @@ def lint_text(text: str, display: str, language: str, config: Config, rules: lis
         if is_suppressed(finding, table):
             result.suppressed += 1
             continue
-        finding.extra["source"] = [source.line_text(n) for n in range(line, min(end_line, line + 4) + 1)]
+        finding.extra["source"], finding.extra["caret"] = snippet(source, line, col, end_line, end_col)
         result.findings.append(_masked(finding))
     result.findings.sort(key=Finding.sort_key)
     return result
 
 
+def snippet(source: Source, line: int, col: int, end_line: int, end_col: int) -> tuple[list[str], tuple[int, int]]:
+    """Masked lines around a finding, each cut to the same window of columns, and where the
+    caret goes on the first one. The window is masked with a token's width of context on both
+    sides, so a token cut by the window's edge is never shown unmasked."""
+    text = source.text
+    lo = max(0, col - 1 - SNIPPET_BEFORE)
+    hi = lo + SNIPPET_WIDTH
+    lines, caret = [], (0, 0)
+    for n in range(line, min(end_line, line + SNIPPET_LINES - 1) + 1):
+        start = source.line_start(n)
+        stop = text.find("\n", start)
+        stop = len(text) if stop < 0 else stop
+        if stop > start and text[stop - 1] == "\r":
+            stop -= 1
+        a, b = min(start + lo, stop), min(start + hi, stop)
+        ctx_a, ctx_b = max(start, a - 64), min(stop, b + 64)
+        first = n == line
+        c0 = start + col - 1
+        c1 = start + end_col - 1 if end_line == line else b
+        marks = (a - ctx_a, b - ctx_a) + ((min(max(c0, a), b) - ctx_a, min(max(c1, a), b) - ctx_a) if first else ())
+        masked, moved = mask_keeping(text[ctx_a:ctx_b], marks)
+        head = "…" if a > start else ""
+        tail = "…" if b < stop else ""
+        lines.append(head + masked[moved[0]:moved[1]] + tail)
+        if first:
+            caret = (len(head) + moved[2] - moved[0], len(head) + moved[3] - moved[0])
+    return lines, caret
+
+
 def _masked(f: Finding) -> Finding:
-    """The single choke point: nothing leaves the engine with a whole token in it."""
+    """Nothing leaves the engine with a whole token in it (the output streams mask again)."""
     f.message = mask(f.message)
-    f.extra["source"] = [mask(line) for line in f.extra.get("source", [])]
     if f.fix is not None:
         f.fix = Fix(f.fix.applicability, mask(f.fix.description),
                     tuple(Edit(e.start, e.end, mask(e.content)) for e in f.fix.edits))
@@ -135,8 +178,15 @@ _WORKER: dict = {}
 
 
 def _init_worker(config: Config, codes: list[str]) -> None:
+    import signal
+
     from redcaplint.registry import all_rules
 
+    # Ctrl-C reaches the whole process group: the main process alone answers it (one line,
+    # exit 130) and stops the workers; a worker forked from the main process must not inherit
+    # its SIGTERM handler either, or `terminate()` would not end it
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     rules = all_rules()
     _quiet_gc()
     _WORKER["config"] = config
@@ -157,9 +207,20 @@ def _quiet_gc() -> None:
     gc.set_threshold(200_000, 50, 100)
 
 
+MAX_JOBS_PER_CORE = 2
+
+
+def worker_count(requested: int, chunks: int) -> int:
+    """Processes worth starting: never more than there are chunks of work, nor more than a
+    small multiple of the cores (`-j 10000` must not fork thousands of processes)."""
+    cores = os.cpu_count() or 1
+    return max(1, min(requested or cores, cores * MAX_JOBS_PER_CORE, chunks))
+
+
 def lint_many(targets: list[tuple[str, str, Optional[str]]], config: Config, rules: list, jobs: int,
               progress=None) -> Iterable[FileResult]:
-    """Yield results in the order of `targets`. One process per core when it pays off."""
+    """Yield results in the order of `targets`. One process per core when it pays off. On
+    Ctrl-C or SIGTERM (raised in this thread) the workers are terminated, not waited for."""
     _quiet_gc()
     if jobs <= 1 or len(targets) < 16:
         for t in targets:
@@ -168,16 +229,19 @@ def lint_many(targets: list[tuple[str, str, Optional[str]]], config: Config, rul
                 progress(1)
             yield res
         return
-    from concurrent.futures import ProcessPoolExecutor
     import multiprocessing
 
     size = max(8, min(64, len(targets) // (jobs * 4) or 1))
     chunks = [targets[i:i + size] for i in range(0, len(targets), size)]
     codes = [r.code for r in rules]
-    ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
-                             initargs=(config, codes)) as pool:
-        for results in pool.map(_lint_chunk, chunks):
+    ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    pool = ctx.Pool(worker_count(jobs, len(chunks)), initializer=_init_worker, initargs=(config, codes))
+    try:
+        for results in pool.imap(_lint_chunk, chunks):
             if progress:
                 progress(len(results))
             yield from results
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()

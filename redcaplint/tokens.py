@@ -37,5 +37,24 @@ def mask(text: str) -> str:
     return HEX_RUN.sub(lambda m: f"{m.group(0)[:4]}…{m.group(0)[-4:]}", text)
 
 
+def mask_keeping(text: str, positions: tuple[int, ...]) -> tuple[str, tuple[int, ...]]:
+    """`mask(text)`, and where each of `positions` (offsets into `text`) lands in the result:
+    a caret under a masked token still points at it."""
+    out, moved, last, shift = [], list(positions), 0, 0
+    for m in HEX_RUN.finditer(text):
+        a, b = m.span()
+        short = f"{text[a:a + 4]}…{text[b - 4:b]}"
+        out += [text[last:a], short]
+        for i, p in enumerate(positions):
+            if p >= b:
+                moved[i] -= (b - a) - len(short)
+            elif p > a:
+                moved[i] = a - shift + len(short)
+        shift += (b - a) - len(short)
+        last = b
+    out.append(text[last:])
+    return "".join(out), tuple(moved)
+
+
 def sha256(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()

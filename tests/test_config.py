@@ -58,7 +58,7 @@ def test_allowed_tokens(tmp_path, allowed):
     ("selec = ['RC1']\n", "unknown configuration key `selec`"),
     ("select = 'RC1'\n", "`select` must be a list"),
     ("select = ['RC9']\n", "unknown rule code"),
-    ("max-requests-per-minute = 0\n", "`max-requests-per-minute` must be a number"),
+    ("max-requests-per-minute = 0\n", "`max-requests-per-minute` must be a finite number"),
     ("severity = { RC101 = 'fatal' }\n", "`severity.RC101`"),
     ("this is not toml\n", "cannot read configuration"),
 ])

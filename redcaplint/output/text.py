@@ -25,8 +25,7 @@ def write(findings, stream, color: bool = False) -> None:
             emit(f"{' ' * width} |")
             first = lines[0]
             emit(f"{str(f.line).rjust(width)} | {first}")
-            start = f.column - 1
-            end = f.end_column - 1 if f.end_line == f.line else len(first)
+            start, end = f.extra.get("caret") or (f.column - 1, len(first))
             caret = " " * start + "^" * max(1, min(end, len(first)) - start)
             emit(f"{' ' * width} | {caret}", "bold red" if color else None)
         if f.fix is not None:
