@@ -328,6 +328,7 @@ def report(results, args) -> int:
     for r in results:
         if r.skipped is not None:
             skipped[r.skipped] += 1
+            had_error = had_error or r.error
             continue
         if r.notice is None:
             continue

@@ -11,7 +11,7 @@ from redcaplint.config import Config
 from redcaplint.findings import Edit, Finding, Fix
 from redcaplint.frontends import front_end, supported
 from redcaplint.model import Script, Span
-from redcaplint.source import Source
+from redcaplint.source import Document
 from redcaplint.tokens import mask, mask_keeping
 
 
@@ -51,7 +51,8 @@ def lint_text(text: str, display: str, language: str, config: Config, rules: lis
     from redcaplint.rule import RuleContext
     from redcaplint.suppress import directives, is_suppressed
 
-    source = Source(display, text)
+    fe = front_end(language)
+    source = fe.document(display, text) if hasattr(fe, "document") else Document(display, text)
     result = FileResult(display, linted=True)
     too_big = len(text) > MAX_ANALYSED_CHARS
     if too_big or longest_line(text) > MAX_LINE_CHARS:
@@ -64,7 +65,7 @@ def lint_text(text: str, display: str, language: str, config: Config, rules: lis
         result.notice = f"{why}: only the token scan (RC101) ran"
         rules = [r for r in rules if r.code == "RC101"]
     else:
-        built = front_end(language).build(source)
+        built = fe.build(source)
         scripts = built if isinstance(built, list) else [built]
     raw: list[tuple] = []
 
@@ -92,10 +93,10 @@ def lint_text(text: str, display: str, language: str, config: Config, rules: lis
         if key in seen:
             continue
         seen.add(key)
-        line, col = source.line_col(span.start)
-        end_line, end_col = source.line_col(span.end)
+        cell, line, col = source.locate(span.start)
+        _, end_line, end_col = source.locate(span.end)
         finding = Finding(rule.code, rule.name, config.severity.get(rule.code, rule.severity), display,
-                          line, col, end_line, end_col, message, fix, span.start, span.end)
+                          line, col, end_line, end_col, message, fix, span.start, span.end, cell)
         if is_suppressed(finding, table):
             result.suppressed += 1
             continue
@@ -105,7 +106,7 @@ def lint_text(text: str, display: str, language: str, config: Config, rules: lis
     return result
 
 
-def snippet(source: Source, line: int, col: int, end_line: int, end_col: int) -> tuple[list[str], tuple[int, int]]:
+def snippet(source: Document, line: int, col: int, end_line: int, end_col: int) -> tuple[list[str], tuple[int, int]]:
     """Masked lines around a finding, each cut to the same window of columns, and where the
     caret goes on the first one. The window is masked with a token's width of context on both
     sides, so a token cut by the window's edge is never shown unmasked."""
@@ -163,7 +164,8 @@ def lint_safely(text: str, display: str, language: str, config: Config, rules: l
     try:
         return lint_text(text, display, language, config, rules)
     except GrammarUnavailable as exc:
-        return FileResult(display, skipped=f"files skipped ({exc})")
+        # never counted as passed: said once per run, and the run exits 2
+        return FileResult(display, skipped=f"files not linted: {exc}", error=True)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - ast-grep raises PanicException (a BaseException)

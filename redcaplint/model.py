@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple, Optional, Union
 
-from redcaplint.source import Source
+from redcaplint.source import Document
 
 
 class Span(NamedTuple):
@@ -257,7 +257,7 @@ class ApiCall:
 
 @dataclass
 class Script:
-    source: Source
+    source: Document
     language: str
     functions: list[FunctionDef] = field(default_factory=list)
     loops: list[Loop] = field(default_factory=list)
@@ -273,5 +273,3 @@ class Script:
     syntax_error: Optional[SyntaxProblem] = None  # nothing could be modelled
     # regions (knitr chunks, notebook cells) that did not parse, in a script built from the rest
     region_errors: list[SyntaxProblem] = field(default_factory=list)
-    # where source text is code (None: all of it); RC101 scans only these
-    token_regions: Optional[list[Span]] = None

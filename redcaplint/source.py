@@ -1,19 +1,53 @@
-"""Source text and the mapping between character offsets and 1-based line/column.
+"""The document layer: a file's text, its regions, and the map from character offsets back to
+what a user sees (cell, line, column).
 
-Every model element carries a Span of character offsets into `Source.text`; only output
-converts them to lines and columns, so front ends and rules never count lines.
+Every model element carries a Span of character offsets into `Document.text`; only the engine
+converts them, through `locate`, so front ends and rules never count lines. A document whose
+code is not its whole text (R Markdown chunks, later notebook cells and PHP's `<?php` islands)
+is a new builder of regions, nothing more: front ends parse a region at a time.
 """
 from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from typing import NamedTuple, Optional
+
+
+class Region(NamedTuple):
+    """[start, end) of the text: `code` in `language`, `prose` (Markdown), or `output`."""
+
+    kind: str
+    start: int
+    end: int
+    language: Optional[str] = None
+    cell: Optional[int] = None  # 1-based, for documents made of cells
+
+
+class Location(NamedTuple):
+    cell: Optional[int]
+    line: int  # 1-based, within the cell when there is one
+    column: int  # 1-based, in characters
 
 
 @dataclass
-class Source:
+class Document:
     path: str
     text: str
+    regions: list[Region] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.regions:
+            self.regions = [Region("code", 0, len(self.text))]
+
+    def code_regions(self, language: Optional[str] = None) -> list[Region]:
+        return [r for r in self.regions if r.kind == "code" and (language is None or r.language == language)]
+
+    def locate(self, offset: int) -> Location:
+        """Where a character offset is shown: the cell (None for plain files), the line and
+        the column. The one place reported positions come from."""
+        line, col = self.line_col(offset)
+        return Location(None, line, col)
 
     @property
     def starts(self) -> list[int]:

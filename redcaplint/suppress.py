@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 
 from redcaplint.findings import Finding
-from redcaplint.source import Source
+from redcaplint.source import Document
 
 DIRECTIVE = re.compile(r"(?:#|//)\s*redcaplint:\s*ignore(?:\[([A-Za-z0-9,\s]*)\])?", re.I)
 NOQA = re.compile(r"#\s*noqa(?::\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.I)
 ALL = "*"
 
 
-def directives(source: Source, language: str) -> dict[int, set[str]]:
+def directives(source: Document, language: str) -> dict[int, set[str]]:
     """1-based line → codes suppressed there (ALL for everything)."""
     text = source.text
     if "redcaplint" not in text and "noqa" not in text:

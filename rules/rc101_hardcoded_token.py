@@ -62,10 +62,8 @@ class HardcodedToken(Rule):
         text = script.source.text
         allowed = self.ctx.config.allowed_tokens
         positional = self._positional_contexts() if script.syntax_error is None else []
-        regions = script.token_regions
+        # every region of the document: code, prose (R Markdown), outputs (notebooks)
         for m in HEX_RUN.finditer(text):
-            if regions is not None and not any(r.start <= m.start() < r.end for r in regions):
-                continue  # R Markdown prose is not code
             value = m.group(0)
             if is_placeholder(value) or value in allowed or value.upper() in allowed or sha256(value) in allowed:
                 continue

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-ANNOTATION = re.compile(r"^\s*(?:#|//)\s*(ruleid|ok|todoruleid)\s*:\s*([A-Z]{2}\d{3}(?:\s*,\s*[A-Z]{2}\d{3})*)\s*$")
+# `#` (Python, R, shell), `//` (PHP, JS), `<!-- … -->` (Markdown prose)
+ANNOTATION = re.compile(r"^\s*(?:#|//|<!--)\s*(ruleid|ok|todoruleid)\s*:\s*([A-Z]{2}\d{3}(?:\s*,\s*[A-Z]{2}\d{3})*)\s*(?:-->)?\s*$")
 
 
 @dataclass

@@ -1,9 +1,12 @@
-"""Language coverage: R skipped once, with the reason, where no grammar loads; R Markdown
-positions are those of the whole document; the R grammar is registered once per process."""
+"""Language coverage: where a grammar cannot load, its files are never counted as passed (one
+message per run, exit 2); R Markdown positions are those of the whole document; grammars load
+once per process, through py-tree-sitter."""
 import json
 import os
 import subprocess
 import sys
+
+import pytest
 
 TOKEN = "0123456789ABCDEF0123456789ABCDEF"
 
@@ -14,17 +17,18 @@ def run(args, env=None, cwd=None):
                           capture_output=True, text=True, env=full, cwd=cwd)
 
 
-def test_r_skipped_once_without_grammar(tmp_path):
+def test_r_not_passed_without_grammar(tmp_path):
     (tmp_path / "a.py").write_text(f'TOKEN = "{TOKEN}"\n')
     for name in ("b.R", "c.R"):
         (tmp_path / name).write_text('token <- Sys.getenv("T")\n')
     (tmp_path / "d.Rmd").write_text('```{r}\ntoken <- Sys.getenv("T")\n```\n')
     out = run(["--output-format", "concise", "-j", "1", str(tmp_path)],
-              env={"REDCAPLINT_R_GRAMMAR": str(tmp_path / "missing.so")})
-    assert out.returncode == 1
-    assert "a.py:1:10: RC101" in out.stdout
-    skipped = [ln for ln in out.stderr.splitlines() if "skipped" in ln]
-    assert len(skipped) == 1 and "no R grammar" in skipped[0] and "3 files skipped" in skipped[0], out.stderr
+              env={"REDCAPLINT_GRAMMAR_R": str(tmp_path / "missing.so")})
+    assert out.returncode == 2
+    assert "a.py:1:10: RC101" in out.stdout  # the other files are still linted
+    said = [ln for ln in out.stderr.splitlines() if "not linted" in ln]
+    assert len(said) == 1 and "no r grammar" in said[0] and "REDCAPLINT_GRAMMAR_R" in said[0], out.stderr
+    assert "3 files not linted" in said[0]
     assert "Traceback" not in out.stderr and "panic" not in out.stderr.lower()
 
 
@@ -42,10 +46,33 @@ def test_rmd_lines_are_document_lines(tmp_path):
     assert [(f["code"], f["line"]) for f in json.loads(out.stdout)] == [("RC101", 9)]
 
 
-def test_grammar_registered_once():
+def test_grammar_loaded_once():
     from redcaplint.frontends import _grammars
 
     assert _grammars.ensure("r") is None
-    assert _grammars.ensure("r") is None  # a second call does not register again
-    root = _grammars.parse("x <- 1", "r")
-    assert root.kind() == "program"
+    assert _grammars.parser("r") is _grammars.parser("r")  # one parser per process
+    assert _grammars.parser("r").parse(b"x <- 1").root_node.type == "program"
+
+
+def test_grammar_override_from_a_library(tmp_path):
+    """REDCAPLINT_GRAMMAR_<LANG> loads a plain grammar library (ctypes), for platforms
+    without a wheel; a library that cannot load is a one-line reason, not a crash."""
+    from redcaplint.frontends import _grammars
+
+    bad = tmp_path / "libnot-a-grammar.so"
+    bad.write_bytes(b"not an ELF file")
+    with pytest.raises(_grammars.GrammarUnavailable, match="REDCAPLINT_GRAMMAR"):
+        os.environ["REDCAPLINT_GRAMMAR_FAKELANG"] = str(bad)
+        try:
+            _grammars.language("fakelang")
+        finally:
+            del os.environ["REDCAPLINT_GRAMMAR_FAKELANG"]
+
+
+def test_non_ascii_columns_are_characters(tmp_path):
+    """py-tree-sitter gives byte offsets; reported columns are characters."""
+    (tmp_path / "a.py").write_text(f'# café ünïcode\nx = "é"; TOKEN = "{TOKEN}"\n')
+    (tmp_path / "b.R").write_text(f'# café\nx <- "é"; token <- "{TOKEN}"\n')
+    out = run(["--output-format", "json", str(tmp_path)])
+    found = {(f["path"].rsplit("/", 1)[-1], f["line"], f["column"]) for f in json.loads(out.stdout)}
+    assert ("a.py", 2, 19) in found and ("b.R", 2, 21) in found, found

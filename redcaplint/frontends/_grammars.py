@@ -1,76 +1,90 @@
-"""Tree-sitter grammars that ast-grep-py does not ship, loaded once per process.
+"""Tree-sitter grammars, loaded once per process through the official binding (py-tree-sitter).
 
-R comes from the `tree-sitter-languages` 1.10.2 wheel, whose `languages.so` exports
-`tree_sitter_r` (the package's own Python API is never imported: with current `tree-sitter`
-it fails). The wheel exists for CPython 3.11 and 3.12 only; elsewhere `REDCAPLINT_R_GRAMMAR`
-may name a `languages.so` taken from that wheel. Where no grammar can be loaded, R files are
-skipped with one message per run.
+Every grammar comes from a wheel on the package index that works on CPython 3.10–3.13 and
+bundles its parser (nothing is downloaded at run time): `tree-sitter-python`, and R from
+`tree-sitter-language-pack==0.13.0` (the r-lib grammar; later releases of that package download
+grammars on first use, which must never happen, so it is pinned exactly).
 
-ast-grep raises a Rust `PanicException` (a BaseException, not an Exception) for a language it
-does not know: `parse()` is the one place that guards it.
+On a platform without a wheel, `REDCAPLINT_GRAMMAR_<LANGUAGE>` (e.g. `REDCAPLINT_GRAMMAR_R`)
+names a shared library built from the grammar's sources that exports `tree_sitter_<language>`.
+Where no grammar loads, files of that language are never counted as passed: the engine reports
+them and the run exits 2.
 """
 from __future__ import annotations
 
-import importlib.util
+import ctypes
+import importlib
 import os
-from typing import Optional
+from typing import Callable
 
-_STATE: dict[str, Optional[str]] = {}  # language -> None when registered, else the reason
-
-
-def _r_library() -> Optional[str]:
-    env = os.environ.get("REDCAPLINT_R_GRAMMAR")
-    if env:
-        return env if os.path.isfile(env) else None
-    try:
-        spec = importlib.util.find_spec("tree_sitter_languages")
-    except (ImportError, ValueError):
-        return None
-    if spec is None or not spec.origin:
-        return None
-    path = os.path.join(os.path.dirname(spec.origin), "languages.so")
-    return path if os.path.isfile(path) else None
-
-
-def ensure(language: str) -> Optional[str]:
-    """Register `language` if needed. None when usable, else why not (one line)."""
-    if language in _STATE:
-        return _STATE[language]
-    reason: Optional[str] = None
-    if language == "r":
-        library = _r_library()
-        if library is None:
-            reason = ("no R grammar: install tree-sitter-languages==1.10.2 (CPython 3.11/3.12) "
-                      "or set REDCAPLINT_R_GRAMMAR to its languages.so")
-        else:
-            try:
-                import ast_grep_py
-
-                ast_grep_py.register_dynamic_language({"r": {
-                    "library_path": library, "language_symbol": "tree_sitter_r",
-                    "meta_var_char": "µ", "expando_char": "µ", "extensions": ["r", "R"]}})
-            except BaseException as exc:  # noqa: BLE001 - pyo3 PanicException included
-                if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-                    raise
-                reason = f"the R grammar could not be loaded ({type(exc).__name__})"
-    _STATE[language] = reason
-    return reason
+# language → (module, function returning the grammar's capsule)
+WHEELS: dict[str, tuple[str, str, str]] = {
+    "python": ("tree_sitter_python", "language", "tree-sitter-python"),
+    "r": ("tree_sitter_language_pack.bindings.r", "language", "tree-sitter-language-pack==0.13.0"),
+}
+_CAPSULE_NAME = b"tree_sitter.Language"  # kept alive for the capsules made from it
+_LANGUAGES: dict[str, object] = {}
+_PARSERS: dict[str, object] = {}
+_FAILED: dict[str, str] = {}
 
 
 class GrammarUnavailable(Exception):
     pass
 
 
-def parse(text: str, language: str):
-    """The root node of `text`, or GrammarUnavailable (never a Rust panic)."""
-    reason = ensure(language)
-    if reason is not None:
-        raise GrammarUnavailable(reason)
-    from ast_grep_py import SgRoot
+def _from_library(path: str, language: str):
+    """A Language from a plain grammar library (the override): its `tree_sitter_<lang>()`
+    pointer, wrapped in the capsule py-tree-sitter expects (a bare int is deprecated)."""
+    from tree_sitter import Language
 
+    lib = ctypes.cdll.LoadLibrary(path)
+    fn = getattr(lib, f"tree_sitter_{language}")
+    fn.restype = ctypes.c_void_p
+    new_capsule: Callable = ctypes.pythonapi.PyCapsule_New
+    new_capsule.restype = ctypes.py_object
+    new_capsule.argtypes = (ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p)
+    return Language(new_capsule(fn(), _CAPSULE_NAME, None))
+
+
+def language(name: str):
+    """The tree_sitter.Language of `name`, or GrammarUnavailable with a one-line reason."""
+    found = _LANGUAGES.get(name)
+    if found is not None:
+        return found
+    if name in _FAILED:
+        raise GrammarUnavailable(_FAILED[name])
+    override = os.environ.get(f"REDCAPLINT_GRAMMAR_{name.upper()}")
     try:
-        return SgRoot(text, language).root()
-    except BaseException as exc:  # noqa: BLE001
-        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-            raise
-        raise GrammarUnavailable(f"{language} parser failed: {type(exc).__name__}") from None
+        if override:
+            found = _from_library(override, name)
+        else:
+            from tree_sitter import Language
+
+            module, function, _ = WHEELS[name]
+            found = Language(getattr(importlib.import_module(module), function)())
+    except Exception as exc:  # noqa: BLE001 - ImportError, OSError, AttributeError, ValueError
+        how = (f"REDCAPLINT_GRAMMAR_{name.upper()}={override} could not be loaded" if override
+               else f"install {WHEELS[name][2]}" if name in WHEELS else "no grammar is known")
+        _FAILED[name] = f"no {name} grammar ({how}: {type(exc).__name__})"
+        raise GrammarUnavailable(_FAILED[name]) from None
+    _LANGUAGES[name] = found
+    return found
+
+
+def parser(name: str):
+    """One Parser per language per process (parsers are reusable; making one costs time)."""
+    found = _PARSERS.get(name)
+    if found is None:
+        from tree_sitter import Parser
+
+        found = _PARSERS[name] = Parser(language(name))
+    return found
+
+
+def ensure(name: str):
+    """None when the grammar loads, else why not (one line)."""
+    try:
+        language(name)
+        return None
+    except GrammarUnavailable as exc:
+        return str(exc)

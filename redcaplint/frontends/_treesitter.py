@@ -1,43 +1,116 @@
-"""What every ast-grep front end shares: spans from nodes, and the per-node value cache."""
+"""What every tree-sitter front end shares: parsing one region of a document, spans from
+nodes (byte offsets mapped to the document's character offsets), the node text, the per-node
+value cache, query captures in document order, and the first syntax error of a tree."""
 from __future__ import annotations
 
+import bisect
+import re
 from typing import Optional
 
+from redcaplint.frontends._grammars import parser
 from redcaplint.model import Concat, Loop, Script, Span, Str, Unknown, Value
-from redcaplint.source import Source
+from redcaplint.source import Document
 
 MAX_DEPTH = 60  # value conversion depth; deeper expressions become Unknown (never recurse unbounded)
 _new_tuple = tuple.__new__
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
-def span_of(node) -> Span:
-    r = node.range()
-    return _new_tuple(Span, (r.start.index, r.end.index))  # Span(...) minus a Python frame
+class ByteMap:
+    """Byte offset (UTF-8) → character offset, for text that is not pure ASCII: one entry per
+    non-ASCII character, so building it is linear and a lookup is a bisection."""
+
+    def __init__(self, text: str) -> None:
+        ends: list[int] = []  # byte offset just after each non-ASCII character
+        extra: list[int] = []  # bytes beyond one per character, up to and including it
+        total = 0
+        for m in _NON_ASCII.finditer(text):
+            width = len(m.group(0).encode("utf-8", "surrogatepass"))
+            total += width - 1
+            ends.append(m.start() + total + 1)
+            extra.append(total)
+        self.ends, self.extra = ends, extra
+
+    def char(self, byte: int) -> int:
+        i = bisect.bisect_right(self.ends, byte)
+        return byte - (self.extra[i - 1] if i else 0)
+
+
+def captures(query, root) -> list:
+    """The nodes a query captures, in document order, a node before the nodes inside it
+    (one C pass picks them; Python sees only what a front end asked for)."""
+    from tree_sitter import QueryCursor
+
+    found = QueryCursor(query).captures(root)
+    nodes = [n for group in found.values() for n in group]
+    nodes.sort(key=lambda n: (n.start_byte, -n.end_byte))
+    return nodes
+
+
+def first_error(root):
+    """The first ERROR or MISSING node in document order, or None."""
+    if not root.has_error:
+        return None
+    node = root
+    while True:
+        for child in node.children:
+            if child.is_missing or child.type == "ERROR":
+                return child
+            if child.has_error:
+                node = child
+                break
+        else:
+            return node if node is not root else None
 
 
 class TreeBuilder:
-    """Base of a language's builder: `_value(node, span, kind, depth)` is the language part."""
+    """Base of a language's builder: `_value(node, span, kind, depth)` is the language part.
 
-    def __init__(self, source: Source, root, language: str, text: Optional[str] = None,
+    It parses `source.text[start:end]` (a whole file, or one region of a document: a knitr
+    chunk, a notebook cell) on its own, so the cost of a region is its own length; spans are
+    the document's character offsets."""
+
+    def __init__(self, source: Document, language: str, start: int = 0, end: Optional[int] = None,
                  first_id: int = 0) -> None:
         self.source = source
-        self.root = root
-        self.text = source.text if text is None else text
+        self.text = source.text
+        end = len(self.text) if end is None else end
+        region = self.text[start:end] if (start or end != len(self.text)) else self.text
+        data = region.encode("utf-8", "surrogatepass")
+        self.tree = parser(language).parse(data)
+        self.root = self.tree.root_node
+        self.base = start
+        self.start, self.end = start, end
+        self.bytes_map = None if len(data) == len(region) else ByteMap(region)
         self.script = Script(source, language)
         self.function_ids = first_id
-        # each node is converted once: nested calls are visited by find_all *and* as
+        # each node is converted once: nested calls are visited by the query *and* as
         # arguments of their parent, which would be quadratic in the nesting depth
         self.cache: dict[tuple[Span, str], Value] = {}
 
+    def span(self, node) -> Span:
+        m = self.bytes_map
+        if m is None:
+            return _new_tuple(Span, (node.start_byte + self.base, node.end_byte + self.base))
+        return _new_tuple(Span, (m.char(node.start_byte) + self.base, m.char(node.end_byte) + self.base))
+
+    def offset(self, byte: int) -> int:
+        """A byte offset of the parsed region as a document character offset."""
+        return (byte if self.bytes_map is None else self.bytes_map.char(byte)) + self.base
+
+    def t(self, node) -> str:
+        """The node's source text."""
+        s = self.span(node)
+        return self.text[s.start:s.end]
+
     def value(self, node, depth: int = 0) -> Value:
-        # the hottest path of extraction: written for CPython (no helper calls, one tuple)
+        # the hottest path of extraction: plain attribute reads, one tuple
         if node is None:
             return Unknown(Span(0, 0))
-        r = node.range()
-        span = _new_tuple(Span, (r.start.index, r.end.index))
+        span = self.span(node)
         if depth > MAX_DEPTH:
             return Unknown(span)
-        kind = node.kind()
+        kind = node.type
         key = (span, kind)
         cached = self.cache.get(key)
         if cached is None:
@@ -49,13 +122,13 @@ class TreeBuilder:
     def add_loop(self, kind: str, node, with_condition: bool = False) -> None:
         """A loop statement; a `while` condition runs once per iteration, so it is part of
         the body that one iteration executes."""
-        body = node.field("body")
+        body = node.child_by_field_name("body")
         if body is None:
             return
-        body_span = span_of(body)
-        cond = node.field("condition") if with_condition else None
-        start = span_of(cond).start if cond is not None else body_span.start
-        self.script.loops.append(Loop(kind, span_of(node), Span(start, body_span.end)))
+        body_span = self.span(body)
+        cond = node.child_by_field_name("condition") if with_condition else None
+        start = self.span(cond).start if cond is not None else body_span.start
+        self.script.loops.append(Loop(kind, self.span(node), Span(start, body_span.end)))
 
     def _value(self, node, span: Span, kind: str, depth: int) -> Value:  # pragma: no cover
         raise NotImplementedError

@@ -1,10 +1,11 @@
-"""Python front end: an ast-grep (tree-sitter) tree → the neutral Script model.
+"""Python front end: a tree-sitter tree (py-tree-sitter, tree-sitter-python) → the neutral
+Script model.
 
-Why ast-grep and not libcst for the analysis: measured on a REDCap-style corpus, tree-sitter
-parses about 7× faster than libcst (and ~60× faster than libcst with its scope metadata), and
-one `find_all` over the node kinds we care about crosses into Python only for those nodes.
-libcst is used for one thing here: confirming a syntax error (RC001) when the tree-sitter
-tree shows one, because tree-sitter is error-tolerant and accepts some Python 2 forms.
+Why tree-sitter and not libcst for the analysis: measured on a REDCap-style corpus, tree-sitter
+parses several times faster than libcst (and ~60× faster than libcst with its scope metadata),
+and one Query over the node kinds we care about picks them in C, so Python sees only those
+nodes. libcst is used for one thing here: confirming a syntax error (RC001) when the tree shows
+one, because tree-sitter is error-tolerant and accepts some Python 2 forms.
 
 What this module knows is *Python*: import aliases, how sleeps, prints, pools and iterations
 are spelled. It knows nothing of REDCap; `resolve.py` and `rules/data` do.
@@ -18,8 +19,9 @@ from redcaplint.model import (
     Assign, Attr, BinOp, Call, CallSite, Concat, Const, Dict, Dispatch, EnvLookup, FunctionDef,
     Loop, Name, Num, Option, Output, Script, Seq, Sleep, Span, Str, SyntaxProblem, Unknown, Value,
 )
-from redcaplint.frontends._treesitter import TreeBuilder, span_of
-from redcaplint.source import Source
+from redcaplint.frontends._grammars import language
+from redcaplint.frontends._treesitter import TreeBuilder, captures, first_error
+from redcaplint.source import Document
 
 LANGUAGE = "python"
 
@@ -57,26 +59,25 @@ IMPLICIT_MODULES = {"time", "asyncio", "os", "json", "logging", "requests", "htt
 KINDS = [
     "import_statement", "import_from_statement", "function_definition", "for_statement",
     "while_statement", "list_comprehension", "dictionary_comprehension", "set_comprehension",
-    "generator_expression", "assignment", "call",
+    "generator_expression", "assignment", "call", "await", "print_statement", "exec_statement",
 ]
-_FIND = [{"kind": k} for k in KINDS + ["await", "ERROR", "print_statement", "exec_statement"]] + [
-    # `with X() as name` binds name (not `except E as e`): decided in Rust, no parent() lookup
-    {"kind": "as_pattern", "inside": {"kind": "with_item", "stopBy": "neighbor"}}]
-# Nodes that suggest a syntax error. They are fetched in the same tree walk as the model's
-# nodes (a separate `find` costs a third of the parse); libcst then confirms. Recoveries that
-# leave only a zero-width MISSING token are caught by a bracket count instead: finding them in
-# the tree needs a text match on every node, which costs as much again.
-SUSPECT_KINDS = ("ERROR", "print_statement", "exec_statement")
+# `with X() as name` binds name (not `except E as e`): the query says which as_pattern
+QUERY = "[" + " ".join(f"({k})" for k in KINDS) + "] @n\n(with_item (as_pattern) @with_as)"
+_QUERY: list = []
+# Python 2 statements: tree-sitter parses them without an ERROR; libcst then decides
+SUSPECT_KINDS = ("print_statement", "exec_statement")
 _ONLY_AST = 0x400  # ast.PyCF_ONLY_AST, without importing ast
 _ERROR_AT = re.compile(r"(?:parser error: )?error at (\d+):(\d+)")
 _PY2_EXCEPT = re.compile(r"^[ \t]*except[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:", re.M)
 _STRING_PREFIX = re.compile(r"^[rRbBuUfFtT]*")
-_span = span_of
 CONSTANTS = {"true": True, "false": False, "none": None}
 
 
-def syntax_problem(text: str, suspect) -> Optional[SyntaxProblem]:
-    """RC001: tree-sitter flags a suspect node, libcst (version independent) confirms it."""
+def syntax_problem(text: str, suspect: Optional[int], base: int = 0, hard: bool = False) -> Optional[SyntaxProblem]:
+    """RC001: the tree shows a suspect (an ERROR or MISSING node at offset `suspect` of
+    `text`, a Python 2 statement), libcst (version independent) confirms it. `base` is where
+    `text` starts in the document; `hard` is a real ERROR node, trusted when libcst cannot
+    decide."""
     import libcst  # lazily: only files that look broken pay for it
 
     try:
@@ -90,17 +91,16 @@ def syntax_problem(text: str, suspect) -> Optional[SyntaxProblem]:
         m = _ERROR_AT.search(text_of_error)
         if m:
             line, col = int(m.group(1)), max(0, int(m.group(2)) - 1)
-        source = Source("", text)
+        source = Document("", text)
         line = max(1, min(line, source.line_count))
         offset = min(source.line_start(line) + min(col, len(source.line_text(line))), len(text))
-        if suspect is not None and suspect.range().start.index < offset and \
-                line - (suspect.range().start.line + 1) <= 3:
+        if suspect is not None and suspect < offset and line - source.line_col(suspect)[0] <= 3:
             # tree-sitter's ERROR node is usually nearer the mistake than the token where the
             # parser gave up
-            offset = suspect.range().start.index
-        elif suspect is None:
+            offset = suspect
+        elif suspect is None or not hard:
             # libcst confirmed an error tree-sitter recovered from silently (an unclosed
-            # bracket): CPython's own parser says best where the bracket opened
+            # bracket, Python 2): CPython's own parser says best where it is
             try:
                 compile(text, "<lint>", "exec", _ONLY_AST)
             except SyntaxError as builtin:
@@ -114,17 +114,17 @@ def syntax_problem(text: str, suspect) -> Optional[SyntaxProblem]:
         message = _ERROR_AT.sub("", message).strip(" :") or "invalid syntax"
         if message.startswith("expected one of") and message.count(",") > 4:
             message = "invalid syntax"
-        return SyntaxProblem(offset, f"syntax error: {message[:160]}")
+        return SyntaxProblem(base + offset, f"syntax error: {message[:160]}")
     except (RecursionError, MemoryError, ValueError, Exception):  # noqa: BLE001
         # libcst could not decide (too deep, internal error): trust tree-sitter's ERROR node.
-        if suspect is not None and suspect.kind() == "ERROR":
-            return SyntaxProblem(suspect.range().start.index, "syntax error")
+        if suspect is not None and hard:
+            return SyntaxProblem(base + suspect, "syntax error")
         return None
 
 
 class _Builder(TreeBuilder):
-    def __init__(self, source: Source, root, text: Optional[str] = None, first_id: int = 0) -> None:
-        super().__init__(source, root, LANGUAGE, text, first_id)
+    def __init__(self, source: Document, start: int = 0, end: Optional[int] = None, first_id: int = 0) -> None:
+        super().__init__(source, LANGUAGE, start, end, first_id)
         self.imports: dict[str, str] = {}
         self.locals: set[str] = set()  # names assigned in the file (shadowing implicit modules)
         self.bound: dict[str, str] = {}  # name -> constructor callee, for pools/loggers/files
@@ -136,15 +136,15 @@ class _Builder(TreeBuilder):
         """`a.b.c` as a string, or None for anything that is not a plain dotted name
         (iterative: attribute chains can be thousands deep in hostile input)."""
         parts: list[str] = []
-        while node is not None and node.kind() == "attribute":
-            attr = node.field("attribute")
+        while node is not None and node.type == "attribute":
+            attr = node.child_by_field_name("attribute")
             if attr is None or len(parts) > 64:
                 return None
-            parts.append(attr.text())
-            node = node.field("object")
-        if node is None or node.kind() != "identifier":
+            parts.append(self.t(attr))
+            node = node.child_by_field_name("object")
+        if node is None or node.type != "identifier":
             return None
-        parts.append(node.text())
+        parts.append(self.t(node))
         return ".".join(reversed(parts))
 
     def qualify(self, dotted: str) -> str:
@@ -163,51 +163,51 @@ class _Builder(TreeBuilder):
         if kind == "string":
             return self.string(node, depth)
         if kind == "concatenated_string":
-            parts = tuple(self.string(c, depth) for c in node.children() if c.kind() == "string")
+            parts = tuple(self.string(c, depth) for c in node.children if c.type == "string")
             if all(isinstance(p, Str) for p in parts):
                 return Str(span, "".join(p.value for p in parts))
             return Concat(span, parts)
         if kind == "integer" or kind == "float":
             try:
-                return Num(span, float(node.text().replace("_", "").rstrip("jJlL")))
+                return Num(span, float(self.t(node).replace("_", "").rstrip("jJlL")))
             except ValueError:
                 return Unknown(span)
         if kind in CONSTANTS:
             return Const(span, CONSTANTS[kind])
         if kind == "identifier":
-            return Name(span, node.text())
+            return Name(span, self.t(node))
         if kind == "attribute":
             dotted = self.dotted(node)
             if dotted and self.is_module_path(dotted):
                 return Name(span, self.qualify(dotted))
-            attr = node.field("attribute")
-            return Attr(span, self.value(node.field("object"), depth + 1), attr.text() if attr else "")
+            attr = node.child_by_field_name("attribute")
+            return Attr(span, self.value(node.child_by_field_name("object"), depth + 1), self.t(attr) if attr else "")
         if kind in ("parenthesized_expression", "await", "expression_statement"):
-            inner = [c for c in node.children() if c.is_named()]
+            inner = [c for c in node.children if c.is_named]
             return self.value(inner[-1], depth + 1) if inner else Unknown(span)
         if kind == "dictionary":
             entries, is_open = [], False
-            for child in node.named_children():
-                ck = child.kind()
+            for child in node.named_children:
+                ck = child.type
                 if ck == "pair":
-                    kv = child.named_children()
+                    kv = child.named_children
                     if len(kv) == 2:
                         entries.append((self.value(kv[0], depth + 1), self.value(kv[1], depth + 1)))
                 elif ck == "dictionary_splat":
                     # `{**base, ...}`: merged by the resolver when `base` is a known dict
-                    inner = child.named_children()
+                    inner = child.named_children
                     if inner:
                         entries.append((Str(span, "*"), self.value(inner[0], depth + 1)))
                     else:
                         is_open = True
             return Dict(span, tuple(entries), is_open)
         if kind in ("list", "tuple", "set"):
-            return Seq(span, tuple(self.value(c, depth + 1) for c in node.named_children()))
+            return Seq(span, tuple(self.value(c, depth + 1) for c in node.named_children))
         if kind == "binary_operator":
-            op = node.field("operator")
-            op = op.text() if op else ""
-            left = self.value(node.field("left"), depth + 1)
-            right = self.value(node.field("right"), depth + 1)
+            op = node.child_by_field_name("operator")
+            op = self.t(op) if op else ""
+            left = self.value(node.child_by_field_name("left"), depth + 1)
+            right = self.value(node.child_by_field_name("right"), depth + 1)
             if op == "+" and (_stringy(left) or _stringy(right)):
                 return Concat(span, _flatten(left) + _flatten(right))
             if op == "%" and _stringy(left):
@@ -215,27 +215,27 @@ class _Builder(TreeBuilder):
                 return Concat(span, (left,) + tuple(extra))
             return BinOp(span, op, left, right)
         if kind == "unary_operator":
-            inner = self.value(node.field("argument"), depth + 1)
-            op = node.field("operator")
-            if isinstance(inner, Num) and op is not None and op.text() == "-":
+            inner = self.value(node.child_by_field_name("argument"), depth + 1)
+            op = node.child_by_field_name("operator")
+            if isinstance(inner, Num) and op is not None and self.t(op) == "-":
                 return Num(span, -inner.value)
             return Unknown(span)
         if kind == "subscript":
-            base = node.field("value")
+            base = node.child_by_field_name("value")
             dotted = self.dotted(base) if base is not None else None
             if dotted and self.qualify(dotted) == "os.environ":
-                return EnvLookup(span, self.value(node.field("subscript"), depth + 1))
+                return EnvLookup(span, self.value(node.child_by_field_name("subscript"), depth + 1))
             return Unknown(span)
         if kind == "call":
             return self.call(node, depth)
         if kind in ("list_comprehension", "generator_expression", "set_comprehension"):
-            body = node.field("body")
+            body = node.child_by_field_name("body")
             return Seq(span, (self.value(body, depth + 1),)) if body is not None else Unknown(span)
         return Unknown(span)
 
     def string(self, node, depth: int) -> Value:
-        span = _span(node)
-        text = node.text()
+        span = self.span(node)
+        text = self.t(node)
         prefix = _STRING_PREFIX.match(text).group(0).lower()
         if "f" not in prefix and "t" not in prefix:
             # a plain literal: read it from its text, without visiting its children
@@ -248,12 +248,12 @@ class _Builder(TreeBuilder):
         parts: list[Value] = []
         text_parts: list[str] = []
         dynamic = False
-        for child in node.children():
-            ck = child.kind()
+        for child in node.children:
+            ck = child.type
             if ck == "string_content":
-                text_parts.append(child.text())
+                text_parts.append(self.t(child))
             elif ck == "escape_sequence":
-                text_parts.append(_unescape(child.text()))
+                text_parts.append(_unescape(self.t(child)))
             elif ck == "interpolation":
                 dynamic = True
                 if text_parts:
@@ -268,23 +268,23 @@ class _Builder(TreeBuilder):
         return Str(span, "".join(p.value for p in parts if isinstance(p, Str)))
 
     def call(self, node, depth: int = 0) -> Value:
-        span = _span(node)
-        func = node.field("function")
-        args_node = node.field("arguments")
+        span = self.span(node)
+        func = node.child_by_field_name("function")
+        args_node = node.child_by_field_name("arguments")
         args: list[Value] = []
         kwargs: list[tuple[str, Value]] = []
         star = False
         splats: list = []
         if args_node is not None:
             # named_children: one crossing into Rust instead of one per comma and parenthesis
-            for child in args_node.named_children():
-                ck = child.kind()
+            for child in args_node.named_children:
+                ck = child.type
                 if ck == "comment":
                     continue
                 if ck == "keyword_argument":
-                    pair = child.named_children()
+                    pair = child.named_children
                     if len(pair) == 2:
-                        kwargs.append((pair[0].text(), self.value(pair[1], depth + 1)))
+                        kwargs.append((self.t(pair[0]), self.value(pair[1], depth + 1)))
                 elif ck == "list_splat":
                     star = True
                     splats.append(child)
@@ -294,19 +294,19 @@ class _Builder(TreeBuilder):
                     args.append(self.value(child, depth + 1))
         for child in splats:
             # `gather(*tasks)`: what is splatted is still an argument (after the positional ones)
-            inner = child.named_children()
+            inner = child.named_children
             if inner:
                 args.append(self.value(inner[0], depth + 1))
         if func is None:
             return Unknown(span)
         receiver: Optional[Value] = None
         dotted = self.dotted(func)
-        if dotted is not None and (func.kind() == "identifier" or self.is_module_path(dotted)):
+        if dotted is not None and (func.type == "identifier" or self.is_module_path(dotted)):
             callee = self.qualify(dotted)
-        elif func.kind() == "attribute":
-            attr = func.field("attribute")
-            callee = attr.text() if attr else ""
-            receiver = self.value(func.field("object"), depth + 1)
+        elif func.type == "attribute":
+            attr = func.child_by_field_name("attribute")
+            callee = self.t(attr) if attr else ""
+            receiver = self.value(func.child_by_field_name("object"), depth + 1)
         else:
             # `Parallel(n_jobs=4)(delayed(f)(x) for x in xs)`, `requests.Session().post`
             callee = "<call>"
@@ -331,16 +331,22 @@ class _Builder(TreeBuilder):
     # -- statements ---------------------------------------------------------------------
     def build(self) -> Script:
         s = self.script
-        nodes = self.root.find_all(any=_FIND)
-        suspect = next((n for n in nodes if n.kind() in SUSPECT_KINDS), None)
-        text = self.text
-        if suspect is not None or _unbalanced(text) or ("except" in text and _PY2_EXCEPT.search(text)):
-            problem = syntax_problem(text, suspect)
+        if not _QUERY:
+            from tree_sitter import Query
+
+            _QUERY.append(Query(language(LANGUAGE), QUERY))
+        nodes = captures(_QUERY[0], self.root)
+        error = first_error(self.root)
+        suspect = error if error is not None else next((n for n in nodes if n.type in SUSPECT_KINDS), None)
+        region = self.text[self.start:self.end]
+        if suspect is not None or ("except" in region and _PY2_EXCEPT.search(region)):
+            at = self.offset(suspect.start_byte) - self.base if suspect is not None else None
+            problem = syntax_problem(region, at, self.base, hard=error is not None)
             if problem is not None:
                 s.syntax_error = problem
                 return s
         for node in nodes:
-            kind = node.kind()
+            kind = node.type
             if kind == "call":
                 self.on_call(node)
             elif kind == "assignment":
@@ -358,109 +364,109 @@ class _Builder(TreeBuilder):
             elif kind == "await":
                 # seen before the call it awaits (pre-order): no parent() lookups, which are
                 # O(depth) each in tree-sitter
-                inner = node.named_children()
-                if inner and inner[-1].kind() == "call":
-                    self.awaited.add(_span(inner[-1]))
+                inner = node.named_children
+                if inner and inner[-1].type == "call":
+                    self.awaited.add(self.span(inner[-1]))
             elif kind in SUSPECT_KINDS:
                 continue
             else:  # comprehensions and generator expressions
-                body = node.field("body")
+                body = node.child_by_field_name("body")
                 if body is not None:
-                    s.loops.append(Loop("comprehension", _span(node), _span(body)))
+                    s.loops.append(Loop("comprehension", self.span(node), self.span(body)))
         return s
 
     def on_import(self, node, kind: str) -> None:
         module = ""
         if kind == "import_from_statement":
-            mod = node.field("module_name")
-            module = mod.text() if mod is not None else ""
-        for child in node.children():
-            ck = child.kind()
-            if kind == "import_from_statement" and child == node.field("module_name"):
+            mod = node.child_by_field_name("module_name")
+            module = self.t(mod) if mod is not None else ""
+        for child in node.children:
+            ck = child.type
+            if kind == "import_from_statement" and child == node.child_by_field_name("module_name"):
                 continue
             if ck == "dotted_name":
-                name = child.text()
+                name = self.t(child)
                 if kind == "import_statement":
                     self.imports[name.partition(".")[0]] = name.partition(".")[0]
                 else:
                     self.imports[name] = f"{module}.{name}"
             elif ck == "aliased_import":
-                target, alias = child.field("name"), child.field("alias")
+                target, alias = child.child_by_field_name("name"), child.child_by_field_name("alias")
                 if target is None or alias is None:
                     continue
-                full = target.text() if kind == "import_statement" else f"{module}.{target.text()}"
-                self.imports[alias.text()] = full
+                full = self.t(target) if kind == "import_statement" else f"{module}.{self.t(target)}"
+                self.imports[self.t(alias)] = full
 
     def on_function(self, node) -> None:
-        name, body, params = node.field("name"), node.field("body"), node.field("parameters")
+        name, body, params = node.child_by_field_name("name"), node.child_by_field_name("body"), node.child_by_field_name("parameters")
         if name is None or body is None:
             return
         names: list[str] = []
         if params is not None:
-            for p in params.children():
-                pk = p.kind()
+            for p in params.children:
+                pk = p.type
                 if pk == "identifier":
-                    names.append(p.text())
+                    names.append(self.t(p))
                 elif pk in ("default_parameter", "typed_default_parameter"):
-                    n = p.field("name")
-                    names.append(n.text() if n else "")
+                    n = p.child_by_field_name("name")
+                    names.append(self.t(n) if n else "")
                 elif pk == "typed_parameter":
                     inner = p.child(0)
-                    names.append(inner.text() if inner is not None and inner.kind() == "identifier" else "")
+                    names.append(self.t(inner) if inner is not None and inner.type == "identifier" else "")
                 elif pk in ("list_splat_pattern", "dictionary_splat_pattern"):
                     names.append("*")
         self.function_ids += 1
         first = node.child(0)
-        self.script.functions.append(FunctionDef(self.function_ids, name.text(), _span(node), _span(body),
-                                                 tuple(names), first is not None and first.kind() == "async"))
+        self.script.functions.append(FunctionDef(self.function_ids, self.t(name), self.span(node), self.span(body),
+                                                 tuple(names), first is not None and first.type == "async"))
 
     def on_assignment(self, node) -> None:
-        left, right = node.field("left"), node.field("right")
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
         if left is None or right is None:
             return
-        span = _span(node)
-        lk = left.kind()
+        span = self.span(node)
+        lk = left.type
         if lk == "identifier":
-            self.locals.add(left.text())
+            self.locals.add(self.t(left))
             value = self.value(right)
-            self.script.assigns.append(Assign(span, left.text(), value))
+            self.script.assigns.append(Assign(span, self.t(left), value))
             if isinstance(value, Call):
-                self.bound[left.text()] = value.callee
+                self.bound[self.t(left)] = value.callee
         elif lk == "subscript":
-            base = left.field("value")
-            if base is not None and base.kind() == "identifier":
-                self.script.assigns.append(Assign(span, base.text(), self.value(right), "item",
-                                                  self.value(left.field("subscript"))))
+            base = left.child_by_field_name("value")
+            if base is not None and base.type == "identifier":
+                self.script.assigns.append(Assign(span, self.t(base), self.value(right), "item",
+                                                  self.value(left.child_by_field_name("subscript"))))
         elif lk == "attribute":
-            obj, attr = left.field("object"), left.field("attribute")
+            obj, attr = left.child_by_field_name("object"), left.child_by_field_name("attribute")
             if obj is None or attr is None:
                 return
             value = self.value(right)
-            target = obj.text()
-            self.script.assigns.append(Assign(span, target, value, "attr", Str(_span(attr), attr.text())))
-            a = attr.text()
+            target = self.t(obj)
+            self.script.assigns.append(Assign(span, target, value, "attr", Str(self.span(attr), self.t(attr))))
+            a = self.t(attr)
             if (a == "verify" and isinstance(value, Const) and value.value is False) or \
                (a == "check_hostname" and isinstance(value, Const) and value.value is False) or \
                (a == "verify_mode" and isinstance(value, Name) and value.name.endswith("CERT_NONE")):
-                self.script.options.append(Option(_span(right), "tls-off", target))
+                self.script.options.append(Option(self.span(right), "tls-off", target))
         elif lk in ("pattern_list", "tuple_pattern"):
             # `a, b = x`: record the names as unknown so later lookups do not see older values.
-            for child in left.children():
-                if child.kind() == "identifier":
-                    self.script.assigns.append(Assign(span, child.text(), Unknown(_span(right))))
+            for child in left.children:
+                if child.type == "identifier":
+                    self.script.assigns.append(Assign(span, self.t(child), Unknown(self.span(right))))
 
     def on_as_pattern(self, node) -> None:
-        alias = node.field("alias")
+        alias = node.child_by_field_name("alias")
         inner = node.child(0)
         if alias is None or inner is None:
             return
-        target = alias.child(0) if alias.kind() == "as_pattern_target" else alias
-        if target is None or target.kind() != "identifier":
+        target = alias.child(0) if alias.type == "as_pattern_target" else alias
+        if target is None or target.type != "identifier":
             return
         value = self.value(inner)
-        self.script.assigns.append(Assign(_span(node), target.text(), value))
+        self.script.assigns.append(Assign(self.span(node), self.t(target), value))
         if isinstance(value, Call):
-            self.bound[target.text()] = value.callee
+            self.bound[self.t(target)] = value.callee
 
     def on_call(self, node) -> None:
         value = self.value(node)
@@ -565,13 +571,6 @@ class _Builder(TreeBuilder):
             s.loops.append(Loop("map", span, fn.span))
 
 
-def _unbalanced(text: str) -> bool:
-    """Brackets that do not pair up: where tree-sitter recovers with a zero-width MISSING
-    token and no ERROR node (`def f(:`). Only a trigger for libcst's verdict."""
-    return (text.count("(") != text.count(")") or text.count("[") != text.count("]")
-            or text.count("{") != text.count("}"))
-
-
 def _is_environ(value: Optional[Value]) -> bool:
     return isinstance(value, Name) and value.name == "os.environ"
 
@@ -607,10 +606,7 @@ def _unescape(text: str) -> str:
     return _ESCAPES.get(text, text)
 
 
-def build(source: Source, text: Optional[str] = None, first_id: int = 0) -> Script:
-    """The front-end contract: Source → Script (never raises for bad input). `text` (same
-    length as the source) lets notebooks and R Markdown parse one region at a time."""
-    from ast_grep_py import SgRoot
-
-    text = source.text if text is None else text
-    return _Builder(source, SgRoot(text, "python").root(), text, first_id).build()
+def build(source: Document, start: int = 0, end: Optional[int] = None, first_id: int = 0) -> Script:
+    """The front-end contract: Document → Script (never raises for bad input). `start`/`end`
+    select one region of the document (a knitr chunk, a notebook cell), parsed on its own."""
+    return _Builder(source, start, end, first_id).build()

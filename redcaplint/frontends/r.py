@@ -1,5 +1,5 @@
-"""R front end: an ast-grep tree of the (dynamically loaded) tree-sitter R grammar → the
-neutral Script model. Knows R: `<-`/`=`/`->` assignments, `function` values bound to names,
+"""R front end: a tree-sitter tree of the r-lib R grammar (py-tree-sitter; the grammar from
+tree-sitter-language-pack 0.13.0) → the neutral Script model. Knows R: `<-`/`=`/`->` assignments, `function` values bound to names,
 `pkg::fun` and `library(pkg)`, pipes (`|>`, `%>%`) desugared into first arguments, the apply
 family and purrr as iterations, `parallel`/`future`/`furrr`/`foreach %dopar%` as dispatches,
 `Sys.sleep`, `print`/`cat`/`message`/`writeLines`, `Sys.getenv`/keyring as token sources, and
@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from redcaplint.frontends._grammars import parse
+from redcaplint.frontends._grammars import language
 from redcaplint.model import (
     Assign, Attr, BinOp, Call, CallSite, Concat, Const, Dict, Dispatch, EnvLookup, FunctionDef,
     Loop, Name, Num, Option, Output, Script, Seq, Sleep, Span, Str, SyntaxProblem, Unknown, Value,
 )
-from redcaplint.frontends._treesitter import TreeBuilder, span_of
-from redcaplint.source import Source
+from redcaplint.frontends._treesitter import TreeBuilder, captures, first_error
+from redcaplint.source import Document
 
 LANGUAGE = "r"
 
@@ -68,47 +68,49 @@ TLS_OPTIONS = {"ssl_verifypeer", "ssl.verifypeer", "ssl_verifyhost", "ssl.verify
 LIBRARY_CALLS = {"library", "require", "requireNamespace", "suppressPackageStartupMessages",
                  "pacman::p_load", "p_load", "librarian::shelf"}
 
-KINDS = ["pipe", "call", "left_assignment", "equals_assignment", "right_assignment", "for", "while", "repeat",
-         "ERROR"]
-# only the binary operators that matter (pipes, foreach): matched in Rust, so `a == b` and
-# `x + 1` never cross into Python
-_FIND = [{"kind": k} for k in KINDS] + [
-    {"kind": "binary", "has": {"field": "operator", "regex": "^%(>|do|dopar|dofuture)%$"}}]
+# Assignments, pipes and %op% operators are binary operators in this grammar. The query takes
+# every binary operator and Python filters on the operator: a field constraint in the query
+# (`operator: ["<-" …]`) makes tree-sitter's cursor keep a pending state per nesting level,
+# quadratic on a long pipe chain (measured: 20 s for 4,000 pipes, against 0.02 s).
+QUERY = "[(call) (binary_operator) (for_statement) (while_statement) (repeat_statement)] @n"
+_QUERY: list = []
+ASSIGN_LEFT = {"<-", "<<-", "=", ":="}
+ASSIGN_RIGHT = {"->", "->>"}
+STATEMENT_OPERATORS = ASSIGN_LEFT | ASSIGN_RIGHT | {"|>", "special"}
 _PACKAGE_LINE = re.compile(r"\b(?:library|require|p_load|requireNamespace)\(\s*[\"']?([A-Za-z][\w.]*)")
 _STRING_ESCAPES = re.compile(r"\\(.)")
-_span = span_of
 CONSTANTS = {"true": True, "false": False, "null": None}
 
 
 class _Builder(TreeBuilder):
-    def __init__(self, source: Source, root, packages: dict[str, str], first_id: int = 0,
-                 text: Optional[str] = None) -> None:
-        super().__init__(source, root, LANGUAGE, text, first_id)
+    def __init__(self, source: Document, packages: dict[str, str], start: int = 0, end: Optional[int] = None,
+                 first_id: int = 0) -> None:
+        super().__init__(source, LANGUAGE, start, end, first_id)
         self.packages = packages  # bare exported name -> "pkg::name" for loaded packages
         self.piped: dict[Span, object] = {}  # call span -> the node piped into it
         self.curl_handles: dict[str, dict[str, list]] = {}  # handle name -> its form and options
 
     # -- names --------------------------------------------------------------------------
     def callee(self, node) -> Optional[str]:
-        kind = node.kind()
+        kind = node.type
         if kind == "identifier":
-            name = node.text()
+            name = self.t(node).strip("`")
             return self.packages.get(name, name)
-        if kind in ("namespace_get", "namespace_get_internal"):
-            ns, fn = node.field("namespace"), node.field("function")
+        if kind == "namespace_operator":
+            ns, fn = node.child_by_field_name("lhs"), node.child_by_field_name("rhs")
             if ns is None or fn is None:
                 return None
-            return f"{ns.text()}::{fn.text()}"
+            return f"{self.t(ns)}::{self.t(fn).strip('`')}"
         if kind == "string":  # "fun"(x)
-            return _string_value(node.text())
+            return _string_value(self.t(node))
         return None
 
     # -- values -------------------------------------------------------------------------
     def _value(self, node, span: Span, kind: str, depth: int) -> Value:
         if kind == "string":
-            return Str(span, _string_value(node.text()))
+            return Str(span, _string_value(self.t(node)))
         if kind in ("float", "integer"):
-            text = node.text().rstrip("Li")
+            text = self.t(node).rstrip("Li")
             try:
                 return Num(span, float(int(text, 16)) if text.lower().startswith("0x") else float(text))
             except ValueError:
@@ -116,41 +118,41 @@ class _Builder(TreeBuilder):
         if kind in CONSTANTS:
             return Const(span, CONSTANTS[kind])
         if kind == "identifier":
-            text = node.text()
+            text = self.t(node)
             if text in ("T", "F"):
                 return Const(span, text == "T")
             return Name(span, text)
-        if kind == "dollar":
-            kids = [c for c in node.children() if c.is_named()]
-            if len(kids) == 2:
-                return Attr(span, self.value(kids[0], depth + 1), kids[1].text())
+        if kind == "extract_operator":  # x$name, x@slot
+            lhs, rhs = node.child_by_field_name("lhs"), node.child_by_field_name("rhs")
+            if lhs is not None and rhs is not None:
+                return Attr(span, self.value(lhs, depth + 1), _name_text(self.t(rhs)))
             return Unknown(span)
         if kind == "call":
             return self.call(node, depth)
-        if kind == "pipe":
-            self.note_pipe(node)
-            return self.value(node.field("right"), depth + 1)
-        if kind == "binary":
-            op = node.field("operator")
-            op = op.text() if op is not None else ""
+        if kind == "binary_operator":
+            op = self.operator(node)
             if op in ("%>%", "|>"):
                 self.note_pipe(node)
-                return self.value(node.field("right"), depth + 1)
+                return self.value(node.child_by_field_name("rhs"), depth + 1)
             if op in ("+", "-", "*", "/", "^"):
-                return BinOp(span, "**" if op == "^" else op, self.value(node.field("left"), depth + 1),
-                             self.value(node.field("right"), depth + 1))
+                return BinOp(span, "**" if op == "^" else op, self.value(node.child_by_field_name("lhs"), depth + 1),
+                             self.value(node.child_by_field_name("rhs"), depth + 1))
             return Unknown(span)
-        if kind == "unary":
-            kids = [c for c in node.children() if c.is_named()]
-            if len(kids) == 1 and node.text().startswith("-"):
-                inner = self.value(kids[0], depth + 1)
+        if kind == "unary_operator":
+            inner_node = node.child_by_field_name("rhs")
+            if inner_node is not None and self.operator(node) == "-":
+                inner = self.value(inner_node, depth + 1)
                 if isinstance(inner, Num):
                     return Num(span, -inner.value)
             return Unknown(span)
-        if kind in ("paren_list", "parenthesized_expression"):
-            kids = [c for c in node.children() if c.is_named()]
-            return self.value(kids[-1], depth + 1) if len(kids) == 1 else Unknown(span)
+        if kind == "parenthesized_expression":
+            inner_node = node.child_by_field_name("body")
+            return self.value(inner_node, depth + 1) if inner_node is not None else Unknown(span)
         return Unknown(span)
+
+    def operator(self, node) -> str:
+        op = node.child_by_field_name("operator")
+        return self.t(op) if op is not None else ""
 
     def arguments(self, node, depth: int) -> tuple[list[Value], list[tuple[str, Value]], bool]:
         args: list[Value] = []
@@ -158,37 +160,37 @@ class _Builder(TreeBuilder):
         star = False
         if node is None:
             return args, kwargs, star
-        for child in node.named_children():
-            ck = child.kind()
-            if ck == "comment":
+        for child in node.named_children:
+            if child.type != "argument":  # comma, comment
                 continue
-            if ck == "default_argument":
-                name, value = child.field("name"), child.field("value")
-                key = _string_value(name.text()) if name is not None and name.kind() == "string" else (
-                    name.text().strip("`") if name is not None else "")
-                kwargs.append((key, self.value(value, depth + 1) if value is not None else Const(_span(child), None)))
-            elif ck == "dots":
+            name, value = child.child_by_field_name("name"), child.child_by_field_name("value")
+            if name is not None:
+                key = _string_value(self.t(name)) if name.type == "string" else _name_text(self.t(name))
+                kwargs.append((key, self.value(value, depth + 1) if value is not None else Const(self.span(child), None)))
+            elif value is None:
+                continue  # an empty argument: `x[1, ]`
+            elif value.type == "dots":
                 star = True
             else:
-                args.append(self.value(child, depth + 1))
+                args.append(self.value(value, depth + 1))
         return args, kwargs, star
 
     def call(self, node, depth: int = 0) -> Value:
-        span = _span(node)
-        func = node.field("function")
-        args, kwargs, star = self.arguments(node.field("arguments"), depth)
+        span = self.span(node)
+        func = node.child_by_field_name("function")
+        args, kwargs, star = self.arguments(node.child_by_field_name("arguments"), depth)
         piped = self.piped.get(span)
         if piped is not None:
             args.insert(0, self.value(piped, depth + 1))
         if func is None:
             return Unknown(span)
         receiver = None
-        if func.kind() == "dollar":  # project$read(...)
-            kids = [c for c in func.children() if c.is_named()]
-            if len(kids) != 2:
+        if func.type == "extract_operator":  # project$read(...)
+            lhs, rhs = func.child_by_field_name("lhs"), func.child_by_field_name("rhs")
+            if lhs is None or rhs is None:
                 return Unknown(span)
-            receiver = self.value(kids[0], depth + 1)
-            callee = kids[1].text()
+            receiver = self.value(lhs, depth + 1)
+            callee = _name_text(self.t(rhs))
             if callee == "new" and isinstance(receiver, Name):
                 # an R6/reference class constructor: `redcap_project$new(...)`
                 cls = receiver.name
@@ -225,101 +227,103 @@ class _Builder(TreeBuilder):
         """`x |> f(a)` and `x %>% f(a)` call f(x, a). Pipes are seen before the calls inside
         them (find_all is pre-order), so the call on the right learns its first argument
         here; asking each call for its parent instead is quadratic on long chains."""
-        right = node.field("right")
-        if right is not None and right.kind() == "call":
-            self.piped[span_of(right)] = node.field("left")
+        right = node.child_by_field_name("rhs")
+        if right is not None and right.type == "call":
+            self.piped[self.span(right)] = node.child_by_field_name("lhs")
 
     # -- statements ---------------------------------------------------------------------
     def build(self) -> Script:
         s = self.script
-        nodes = self.root.find_all(any=_FIND)
-        for node in nodes:
-            if node.kind() == "ERROR":
-                s.syntax_error = SyntaxProblem(_span(node).start, "syntax error")
-                return s
-        opener = unclosed_bracket(self.text)
-        if opener is not None and self.root.find(regex="^$") is not None:
-            # tree-sitter recovered by inventing a closing bracket (a MISSING node)
-            s.syntax_error = SyntaxProblem(opener, "syntax error: bracket never closed")
+        error = first_error(self.root)
+        if error is not None:
+            # an ERROR node, or a MISSING one where tree-sitter invented a closing bracket
+            at = self.offset(error.start_byte)
+            if error.is_missing:
+                opener = unclosed_bracket(self.text[self.start:self.end])
+                at = self.base + opener if opener is not None else at
+                s.syntax_error = SyntaxProblem(at, "syntax error: bracket never closed")
+            else:
+                s.syntax_error = SyntaxProblem(at, "syntax error")
             return s
-        for node in nodes:
-            kind = node.kind()
+        if not _QUERY:
+            from tree_sitter import Query
+
+            _QUERY.append(Query(language(LANGUAGE), QUERY))
+        for node in captures(_QUERY[0], self.root):
+            kind = node.type
             if kind == "call":
                 self.on_call(node)
-            elif kind in ("left_assignment", "equals_assignment"):
-                self.on_assignment(node, node.field("name"), node.field("value"))
-            elif kind == "right_assignment":
-                kids = [c for c in node.children() if c.is_named()]
-                if len(kids) == 2:
-                    self.on_assignment(node, kids[1], kids[0])
-            elif kind in ("for", "repeat"):
-                self.add_loop(kind, node)
-            elif kind == "while":
-                self.add_loop("while", node, with_condition=True)
-            elif kind == "binary":
+            elif kind == "binary_operator":
                 self.on_binary(node)
-            elif kind == "pipe":
-                self.note_pipe(node)
+            elif kind == "for_statement":
+                self.add_loop("for", node)
+            elif kind == "repeat_statement":
+                self.add_loop("repeat", node)
+            elif kind == "while_statement":
+                self.add_loop("while", node, with_condition=True)
         return s
 
     def on_binary(self, node) -> None:
-        op = node.field("operator")
-        text = op.text() if op is not None else ""
-        if text == "%>%":
+        op = node.child_by_field_name("operator")
+        if op is None or op.type not in STATEMENT_OPERATORS:
+            return  # `x + 1`, `a == b`: values, not statements
+        text = op.type if op.type != "special" else self.t(op)
+        lhs, rhs = node.child_by_field_name("lhs"), node.child_by_field_name("rhs")
+        if text in ASSIGN_LEFT:
+            self.on_assignment(node, lhs, rhs)
+        elif text in ASSIGN_RIGHT:
+            self.on_assignment(node, rhs, lhs)
+        elif text in ("%>%", "|>"):
             self.note_pipe(node)
+        elif rhs is None:
             return
-        right = node.field("right")
-        if right is None:
-            return
-        if text == "%dopar%" or text == "%dofuture%":
-            self.script.dispatches.append(Dispatch(_span(node), "foreach", (self.value(right),)))
+        elif text == "%dopar%" or text == "%dofuture%":
+            self.script.dispatches.append(Dispatch(self.span(node), "foreach", (self.value(rhs),)))
         elif text == "%do%":
-            self.script.loops.append(Loop("foreach", _span(node), _span(right)))
+            self.script.loops.append(Loop("foreach", self.span(node), self.span(rhs)))
 
     def on_assignment(self, node, target, value_node) -> None:
         if target is None or value_node is None:
             return
-        span = _span(node)
-        tk = target.kind()
-        if value_node.kind() == "function_definition" and tk in ("identifier", "string"):
-            self.on_function(target.text().strip("`\"'"), value_node)
+        span = self.span(node)
+        tk = target.type
+        if value_node.type == "function_definition" and tk in ("identifier", "string"):
+            self.on_function(self.t(target).strip("`\"'"), value_node)
             return
         if tk == "identifier":
-            self.script.assigns.append(Assign(span, target.text(), self.value(value_node)))
-        elif tk == "dollar":  # body$content <- "record"
-            kids = [c for c in target.children() if c.is_named()]
-            if len(kids) == 2 and kids[0].kind() == "identifier":
-                self.script.assigns.append(Assign(span, kids[0].text(), self.value(value_node), "item",
-                                                  Str(_span(kids[1]), kids[1].text().strip("`"))))
+            self.script.assigns.append(Assign(span, _name_text(self.t(target)), self.value(value_node)))
+        elif tk == "extract_operator":  # body$content <- "record"
+            lhs, rhs = target.child_by_field_name("lhs"), target.child_by_field_name("rhs")
+            if lhs is not None and rhs is not None and lhs.type == "identifier":
+                self.script.assigns.append(Assign(span, self.t(lhs), self.value(value_node), "item",
+                                                  Str(self.span(rhs), _name_text(self.t(rhs)))))
         elif tk == "subset2":  # body[["content"]] <- "record"
-            kids = [c for c in target.children() if c.is_named()]
-            if len(kids) == 2 and kids[0].kind() == "identifier":
-                key = [c for c in kids[1].children() if c.is_named()]
-                if len(key) == 1 and key[0].kind() == "string":
-                    self.script.assigns.append(Assign(span, kids[0].text(), self.value(value_node), "item",
+            base, args = target.child_by_field_name("function"), target.child_by_field_name("arguments")
+            if base is not None and args is not None and base.type == "identifier":
+                key = [c.child_by_field_name("value") for c in args.named_children if c.type == "argument"]
+                if len(key) == 1 and key[0] is not None and key[0].type == "string":
+                    self.script.assigns.append(Assign(span, self.t(base), self.value(value_node), "item",
                                                       self.value(key[0])))
 
     def on_function(self, name: str, node) -> None:
         params: list[str] = []
-        body = None
-        for child in node.children():
-            ck = child.kind()
-            if ck == "formal_parameters":
-                for p in child.children():
-                    pk = p.kind()
-                    if pk == "identifier":
-                        params.append(p.text())
-                    elif pk == "default_parameter":
-                        n = p.field("name")
-                        params.append(n.text() if n is not None else "")
-                    elif pk == "dots":
-                        params.append("*")
-            elif child.is_named():
-                body = child
+        body = node.child_by_field_name("body")
+        plist = node.child_by_field_name("parameters")
+        if plist is not None:
+            for p in plist.named_children:
+                if p.type != "parameter":
+                    continue
+                n = p.child_by_field_name("name")
+                if n is None:
+                    params.append("")
+                elif n.type == "dots":
+                    params.append("*")
+                else:
+                    params.append(_name_text(self.t(n)))
         if body is None:
             return
         self.function_ids += 1
-        self.script.functions.append(FunctionDef(self.function_ids, name, _span(node), _span(body), tuple(params)))
+        self.script.functions.append(FunctionDef(self.function_ids, name, self.span(node), self.span(body), tuple(params)))
 
     def on_call(self, node) -> None:
         value = self.value(node)
@@ -409,6 +413,11 @@ def _falsy(v: Value) -> bool:
     return (isinstance(v, Const) and v.value is False) or (isinstance(v, Num) and v.value == 0)
 
 
+def _name_text(text: str) -> str:
+    """A name as R reads it: `` `content` `` is `content`."""
+    return text[1:-1] if len(text) >= 2 and text[0] == "`" and text[-1] == "`" else text
+
+
 def _string_value(text: str) -> str:
     if text[:1] in ("r", "R") and len(text) > 3 and text[1] in "\"'":
         inner = text[2:-1]
@@ -470,12 +479,10 @@ def packages_of(text: str) -> dict[str, str]:
     return out
 
 
-def build(source: Source, text: Optional[str] = None, first_id: int = 0,
+def build(source: Document, start: int = 0, end: Optional[int] = None, first_id: int = 0,
           packages: Optional[dict[str, str]] = None) -> Script:
-    """Source → Script. `text` (same length as source.text) lets R Markdown parse one chunk
-    with everything else blanked, so offsets stay those of the whole document."""
-    text = source.text if text is None else text
-    root = parse(text, "r")
+    """Source → Script. `start`/`end` select one region (an R Markdown chunk), parsed on its
+    own; offsets stay those of the whole document."""
     if packages is None:
-        packages = packages_of(text)
-    return _Builder(source, root, packages, first_id, text).build()
+        packages = packages_of(source.text[start:end])
+    return _Builder(source, packages, start, end, first_id).build()

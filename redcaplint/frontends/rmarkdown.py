@@ -1,23 +1,22 @@
-"""R Markdown and Quarto: the knitr chunks are code, the prose is not.
+"""R Markdown and Quarto: a Document whose code regions are the knitr chunks.
 
-Each ```` ```{r …} ```` chunk is parsed on its own, with every other character of the
-document blanked (newlines kept), so positions are the document's own and a broken chunk
-gets RC001 for that chunk while the others are still linted. The chunks are merged into one
-Script, so a helper defined in one chunk and called in a loop in a later one is seen.
+Each ```` ```{r …} ```` chunk is parsed on its own text (the cost of a document is linear in
+its length, however many chunks it has), with spans in the document's offsets, so a broken
+chunk gets RC001 for that chunk while the others are still linted. The chunks are merged into
+one Script, so a helper defined in one chunk and called in a loop in a later one is seen.
 ```` ```{python} ```` chunks become a second Script, built by the Python front end. Plain
 ```` ```r ```` fences are Markdown, not knitr code; chunk options (`#|`, `eval=FALSE`) change
-nothing: every chunk is linted.
+nothing: every chunk is linted. Prose is a region too: RC101 reads every region.
 """
 from __future__ import annotations
 
 import re
 
 from redcaplint.model import Script, Span
-from redcaplint.source import Source
+from redcaplint.source import Document, Region
 
 LANGUAGE = "rmarkdown"
 CHUNK_OPEN = re.compile(r"^[ \t>]*(`{3,})[ \t]*\{[ \t]*([A-Za-z]+)\b[^}]*\}[ \t]*$")
-_NOT_NEWLINE = re.compile(r"[^\n]")
 
 
 def chunks(text: str) -> list[tuple[str, int, int]]:
@@ -45,14 +44,21 @@ def chunks(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
-def blank_except(text: str, start: int, end: int) -> str:
-    """`text` with everything outside [start, end) turned into spaces (newlines kept)."""
-    return _NOT_NEWLINE.sub(" ", text[:start]) + text[start:end] + _NOT_NEWLINE.sub(" ", text[end:])
+def document(path: str, text: str) -> Document:
+    """The regions of an R Markdown / Quarto file: prose between chunks, and each chunk's code."""
+    regions, pos = [], 0
+    for engine, start, end in chunks(text):
+        if start > pos:
+            regions.append(Region("prose", pos, start))
+        regions.append(Region("code", start, end, engine))
+        pos = end
+    if pos < len(text) or not regions:
+        regions.append(Region("prose", pos, len(text)))
+    return Document(path, text, regions)
 
 
-def merge(source: Source, language: str, parts: list[Script], regions: list[Span]) -> Script:
+def merge(source: Document, language: str, parts: list[Script]) -> Script:
     merged = Script(source, language)
-    merged.token_regions = regions
     for part in parts:
         if part.syntax_error is not None:
             merged.region_errors.append(part.syntax_error)
@@ -64,27 +70,26 @@ def merge(source: Source, language: str, parts: list[Script], regions: list[Span
     return merged
 
 
-def build(source: Source) -> list[Script]:
+def build(doc: Document) -> list[Script]:
     from redcaplint.frontends import python, r
 
-    text = source.text
-    found = chunks(text)
+    text = doc.text
+    r_chunks = doc.code_regions("r")
+    py_chunks = doc.code_regions("python")
     scripts = []
-    r_chunks = [(s, e) for engine, s, e in found if engine == "r"]
-    py_chunks = [(s, e) for engine, s, e in found if engine == "python"]
     if r_chunks or not py_chunks:
-        packages = r.packages_of("".join(text[s:e] for s, e in r_chunks))
+        packages = r.packages_of("".join(text[c.start:c.end] for c in r_chunks))
         parts, next_id = [], 0
-        for s, e in r_chunks:
-            part = r.build(source, blank_except(text, s, e), next_id, packages)
+        for c in r_chunks:
+            part = r.build(doc, c.start, c.end, next_id, packages)
             next_id += len(part.functions)
             parts.append(part)
-        scripts.append(merge(source, "r", parts, [Span(s, e) for s, e in r_chunks]))
+        scripts.append(merge(doc, "r", parts))
     if py_chunks:
         parts, next_id = [], 0
-        for s, e in py_chunks:
-            part = python.build(source, blank_except(text, s, e), next_id)
+        for c in py_chunks:
+            part = python.build(doc, c.start, c.end, next_id)
             next_id += len(part.functions)
             parts.append(part)
-        scripts.append(merge(source, "python", parts, [Span(s, e) for s, e in py_chunks]))
+        scripts.append(merge(doc, "python", parts))
     return scripts
