@@ -267,11 +267,10 @@ def cmd_check(args) -> int:
     results = []
     if paths == ["-"]:
         name = printable(args.stdin_filename or "-")
-        from redcaplint.frontends import language_of, supported
+        from redcaplint.frontends import language_of
 
-        language = language_of(name) or "python"
-        if not supported(language):
-            raise UsageError(f"{name}: {language} files are not supported yet")
+        # without a name the script is taken for Python, as ruff does
+        language = (language_of(name) or "text") if args.stdin_filename else "python"
         from redcaplint.files import MAX_BYTES, Unreadable, decode, read_bounded
 
         if sys.stdin is None:
@@ -330,6 +329,8 @@ def report(results, args) -> int:
             skipped[r.skipped] += 1
             had_error = had_error or r.error
             continue
+        if r.partial is not None:
+            skipped[r.partial] += 1
         if r.notice is None:
             continue
         had_error = had_error or r.error

@@ -9,7 +9,7 @@ from typing import Iterable, Optional
 
 from redcaplint.config import Config
 from redcaplint.findings import Edit, Finding, Fix
-from redcaplint.frontends import front_end, supported
+from redcaplint.frontends import front_end, has_front_end
 from redcaplint.model import Script, Span
 from redcaplint.source import Document
 from redcaplint.tokens import mask, mask_keeping
@@ -33,6 +33,7 @@ class FileResult:
     skipped: Optional[str] = None  # why a whole language was skipped (said once per run)
     suppressed: int = 0
     linted: bool = False  # the file was read and analysed (perhaps by the token scan only)
+    partial: Optional[str] = None  # why only the token scan ran on this language (said once per run)
 
 
 def longest_line(text: str) -> int:
@@ -49,21 +50,24 @@ def longest_line(text: str) -> int:
 def lint_text(text: str, display: str, language: str, config: Config, rules: list) -> FileResult:
     from redcaplint.resolve import Facts, analyse
     from redcaplint.rule import RuleContext
-    from redcaplint.suppress import directives, is_suppressed
+    from redcaplint.suppress import directives, removal, suppressing
 
     fe = front_end(language)
     source = fe.document(display, text) if hasattr(fe, "document") else Document(display, text)
+    if fe.LANGUAGE == "text":
+        from redcaplint.frontends.text import RULES as TEXT_RULES
+
+        rules = [r for r in rules if r.code in TEXT_RULES]
     result = FileResult(display, linted=True)
     too_big = len(text) > MAX_ANALYSED_CHARS
     if too_big or longest_line(text) > MAX_LINE_CHARS:
-        # generated, minified or data files: the token scan reads text linearly; the model
-        # would not pay (and ast-grep computes node columns by counting along the line, so
-        # thousands of nodes on one huge line cost quadratic time)
+        # generated, minified or data files: the token scan reads text linearly; a model of
+        # them would not pay (a person does not write a 20,000-character line of API calls)
         scripts = [Script(source, language)]
         why = (f"larger than {MAX_ANALYSED_CHARS // 1_000_000} MB" if too_big
                else f"a line longer than {MAX_LINE_CHARS} characters")
         result.notice = f"{why}: only the token scan (RC101) ran"
-        rules = [r for r in rules if r.code == "RC101"]
+        rules = [r for r in rules if r.code in ("RC101", "RC002")]
     else:
         built = fe.build(source)
         scripts = built if isinstance(built, list) else [built]
@@ -83,25 +87,50 @@ def lint_text(text: str, display: str, language: str, config: Config, rules: lis
         for rule_cls in active:
             rule_cls(ctx).check()
 
-    table = directives(source, language)
+    from redcaplint.registry import all_rules, is_valid_selector
+
+    table = directives(source, language, is_valid_selector)
     ignored = config.ignored_for(display)
     seen = set()
+
+    def add(rule, span: Span, message: str, fix: Optional[Fix]) -> None:
+        cell, line, col = source.locate(span.start)
+        _, end_line, end_col = source.locate(span.end)
+        finding = Finding(rule.code, rule.name, config.severity.get(rule.code, rule.severity), display,
+                          line, col, end_line, end_col, message, fix, span.start, span.end, cell)
+        finding.extra["source"], finding.extra["caret"] = snippet(source, line, col, end_line, end_col)
+        result.findings.append(_masked(finding))
+
+    def is_ignored(code: str) -> bool:
+        return bool(ignored) and any(code.startswith(c) or c == "ALL" for c in ignored)
+
     for rule, span, message, fix in raw:
-        if ignored and any(rule.code.startswith(c) or c == "ALL" for c in ignored):
+        if is_ignored(rule.code):
             continue
         key = (rule.code, span.start, span.end)
         if key in seen:
             continue
         seen.add(key)
-        cell, line, col = source.locate(span.start)
-        _, end_line, end_col = source.locate(span.end)
-        finding = Finding(rule.code, rule.name, config.severity.get(rule.code, rule.severity), display,
-                          line, col, end_line, end_col, message, fix, span.start, span.end, cell)
-        if is_suppressed(finding, table):
+        if table and suppressing(table, rule.code, source.locate(span.start).line) is not None:
             result.suppressed += 1
             continue
-        finding.extra["source"], finding.extra["caret"] = snippet(source, line, col, end_line, end_col)
-        result.findings.append(_masked(finding))
+        add(rule, span, message, fix)
+    # the suppressions themselves (never suppressible inline)
+    codes = {r.code for r in rules if not is_ignored(r.code)}
+    known = all_rules()
+    if "RC002" in codes:
+        for d in table:
+            if d.problem is not None:
+                add(known["RC002"], d.span, f"Invalid suppression: {d.problem}; it suppresses nothing", None)
+    # an unused directive is known only where every rule ran on a parsed script
+    complete = result.notice is None and all(s.syntax_error is None for s in scripts)
+    if "RC003" in codes and complete:
+        for d in table:
+            if d.problem is None and not d.used and (d.codes is None or all(
+                    any(c.startswith(p) for c in codes) for p in d.codes)):
+                start, end = removal(source, d)
+                add(known["RC003"], d.span, "Unused suppression: it suppressed nothing in this run",
+                    Fix("safe", "Remove the unused suppression", (Edit(start, end, ""),)))
     result.findings.sort(key=Finding.sort_key)
     return result
 
@@ -147,12 +176,14 @@ def _masked(f: Finding) -> Finding:
 def lint_file(path: str, display: str, language: Optional[str], config: Config, rules: list) -> FileResult:
     from redcaplint.files import read_text
 
-    if not supported(language):
-        return FileResult(display, skipped=f"files skipped ({language or 'unknown'} is not supported yet)")
     text, notice = read_text(path)
     if text is None:
+        if language == "text" and notice and notice.startswith("binary"):
+            return FileResult(display)  # a walked binary file is not a text file: not selected
         return FileResult(display, notice=notice)
     result = lint_safely(text, display, language, config, rules)
+    if not has_front_end(language):
+        result.partial = f"{language} files: only the token scan (RC101) ran; the {language} front end is not written yet"
     if notice and result.notice is None:
         result.notice = notice
     return result
@@ -168,7 +199,7 @@ def lint_safely(text: str, display: str, language: str, config: Config, rules: l
         return FileResult(display, skipped=f"files not linted: {exc}", error=True)
     except (KeyboardInterrupt, SystemExit):
         raise
-    except BaseException as exc:  # noqa: BLE001 - ast-grep raises PanicException (a BaseException)
+    except BaseException as exc:  # noqa: BLE001 - a parser binding may raise a BaseException
         message = mask(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         return FileResult(display, notice=f"internal error, file skipped: {type(exc).__name__}: {message[:200]}",
                           error=True)

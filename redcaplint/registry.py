@@ -56,7 +56,11 @@ def enabled(select: list[str], ignore: list[str]) -> list[type[Rule]]:
     """ruff's precedence: the more specific selector wins between select and ignore."""
     out = []
     for code, rule in all_rules().items():
-        best_sel = max((len(s) for s in select if s == "ALL" or code.startswith(s)), default=-1)
+        # a rule that is off by default (RC003) is on only when named by its code or a
+        # prefix of it, never by ALL (ruff's RUF100 works the same way)
+        best_sel = max((len(s) for s in select if (s == "ALL" and rule.default_enabled) or
+                        (s != "ALL" and code.startswith(s) and (rule.default_enabled or len(s) > 2))),
+                       default=-1)
         best_ign = max((len(s) for s in ignore if s == "ALL" or code.startswith(s)), default=-1)
         if best_sel >= 0 and best_sel > best_ign:
             out.append(rule)

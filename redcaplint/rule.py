@@ -31,6 +31,7 @@ class Rule:
     name: ClassVar[str]
     severity: ClassVar[str] = "warning"
     fix: ClassVar[str] = "none"  # safe, unsafe, suggestion, none
+    default_enabled: ClassVar[bool] = True  # False: only when a selector names it (not ALL)
     languages: ClassVar[tuple[str, ...]] = ("python",)
     VALID: ClassVar[list[Case]] = []
     INVALID: ClassVar[list[Case]] = []

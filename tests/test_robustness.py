@@ -31,13 +31,22 @@ def one_line_error(out) -> None:
 
 
 def ratio(f, small, large) -> float:
-    """The best of five timings of f(large) over the best of five of f(small)."""
+    """The best of five timings of f(large) over the best of five of f(small). The cyclic
+    collector is paused while timing: its full passes cost the size of the test process's
+    heap, not of the input, and made doubled inputs look superlinear."""
+    import gc
+
     def best(x):
         times = []
         for _ in range(5):
-            t = time.perf_counter()
-            f(x)
-            times.append(time.perf_counter() - t)
+            gc.collect()
+            gc.disable()
+            try:
+                t = time.perf_counter()
+                f(x)
+                times.append(time.perf_counter() - t)
+            finally:
+                gc.enable()
         return min(times)
     return best(large) / max(best(small), 1e-6)
 
@@ -229,7 +238,7 @@ def test_nested_gitignores_near_linear(tmp_path):
             (folder / f"f{n}" / f"s{i}.py").write_text("x = 1\n")
         (folder / f"f{n}" / "ignored_7.py").write_text("x = 1\n")
     assert len(list(discover([str(folder / "f400")], [], str(tmp_path)))) == 401  # its own walk: no ancestors
-    found = [t.path for t in discover([str(tmp_path / "top")], [], str(tmp_path))]
+    found = [t.path for t in discover([str(tmp_path / "top")], [], str(tmp_path)) if t.path.endswith(".py")]
     assert len(found) == 600 and not any(p.endswith("ignored_7.py") for p in found)
     from redcaplint.files import GitIgnore, _ignored
 
@@ -382,8 +391,9 @@ def _plant(place: str, token: str, tmp_path):
         return ["check", "--isolated", "--output-format", "json", str(p)], None
     if place == "stdin filename":
         return ["check", "--isolated", "-", "--stdin-filename", f"{token}.py"], b"print(1\n"
-    if place == "stdin filename, unsupported":
-        return ["check", "--isolated", "-", "--stdin-filename", f"{token}.php"], b"<?php\n"
+    if place == "stdin filename, unsupported":  # only the token scan reads it: a finding shows the name
+        return ["check", "--isolated", "-", "--stdin-filename", f"{token}.php"], b'<?php $token = "CAFEBABECAFEBABECAFEBABECAFEBABE";\n'
+
     if place == "missing path":
         return ["check", "--isolated", str(tmp_path / token)], None
     if place == "missing config":

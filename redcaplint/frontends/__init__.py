@@ -1,7 +1,10 @@
 """Front-end registry: a file's language decides which front end builds its Script.
 
-The contract of a front end module: `LANGUAGE` and `build(source) -> Script`, never raising
-for bad input (a syntax error becomes `Script.syntax_error`)."""
+The contract of a front end module: `LANGUAGE`, `build(document) -> Script` (or a list, one
+per language of a mixed document), never raising for bad input (a syntax error becomes
+`Script.syntax_error`), and optionally `document(path, text) -> Document` when its code is
+not the whole text (R Markdown chunks). Every file that is not of a language with a front end
+is `text`: the token scan (RC101) still reads it."""
 from __future__ import annotations
 
 import importlib
@@ -19,27 +22,39 @@ EXTENSIONS = {
     ".sh": "shell", ".bash": "shell", ".ipynb": "notebook",
 }
 FRONT_ENDS = {"python": "redcaplint.frontends.python", "r": "redcaplint.frontends.r",
-              "rmarkdown": "redcaplint.frontends.rmarkdown"}
+              "rmarkdown": "redcaplint.frontends.rmarkdown", "text": "redcaplint.frontends.text"}
+# files never read: their formats hold no script text (reading them only costs time)
+BINARY_EXTENSIONS = frozenset(
+    ".png .jpg .jpeg .gif .bmp .ico .tif .tiff .webp .pdf .zip .gz .tgz .bz2 .xz .7z .tar .jar .whl "
+    ".so .dylib .dll .exe .o .a .pyc .pyo .class .rds .rdata .rda .sav .dta .sas7bdat .xpt .parquet "
+    ".feather .xlsx .xls .docx .doc .pptx .ppt .odt .ods .mp3 .mp4 .mov .avi .wav .woff .woff2 .ttf "
+    ".otf .eot .db .sqlite .sqlite3 .h5 .hdf5 .npy .npz .pkl .pickle".split())
 SHEBANG = re.compile(rb"^#!.*\b(python[0-9.]*|Rscript|bash|sh|php|node)\b")
 SHEBANG_LANG = {b"python": "python", b"Rscript": "r", b"bash": "shell", b"sh": "shell",
                 b"php": "php", b"node": "javascript"}
 
 
 def language_of(path: str, head: Optional[bytes] = None) -> Optional[str]:
+    """The language by extension, else by shebang; `text` for every other file; None for
+    formats that are never read (images, archives, data files)."""
     ext = os.path.splitext(path)[1].lower()
-    if ext:
-        return EXTENSIONS.get(ext)
-    if head:
+    if ext in EXTENSIONS:
+        return EXTENSIONS[ext]
+    if ext in BINARY_EXTENSIONS:
+        return None
+    if not ext and head:
         m = SHEBANG.match(head)
         if m:
             word = re.sub(rb"[0-9.]+$", b"", m.group(1))
-            return SHEBANG_LANG.get(word)
-    return None
+            return SHEBANG_LANG.get(word, "text")
+    return "text"
 
 
-def supported(language: Optional[str]) -> bool:
+def has_front_end(language: Optional[str]) -> bool:
     return language in FRONT_ENDS
 
 
 def front_end(language: str) -> ModuleType:
-    return importlib.import_module(FRONT_ENDS[language])
+    """The module that builds `language`'s Script; the text front end for a language whose
+    front end is not written yet (its files still get the token scan)."""
+    return importlib.import_module(FRONT_ENDS.get(language, FRONT_ENDS["text"]))
