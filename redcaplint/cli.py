@@ -78,11 +78,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     try:
         return _main(sys.argv[1:] if argv is None else argv)
     except KeyboardInterrupt:
-        _say("redcaplint: interrupted")
-        return 130
+        _leave("redcaplint: interrupted", 130)
     except Terminated:
-        _say("redcaplint: terminated")
-        return 143
+        _leave("redcaplint: terminated", 143)
     except UsageError as exc:
         _say(f"redcaplint: error: {exc}")
         return 2
@@ -95,6 +93,17 @@ def main(argv: Optional[list[str]] = None) -> int:
         return 2
     finally:
         _restore_sigterm(previous)
+
+
+def _leave(line: str, status: int):
+    """After a signal: one line, then exit at once. The interpreter's own shutdown would join
+    multiprocessing's helpers, which is what a signal must not wait for."""
+    _say(line)
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+    os._exit(status)
 
 
 def _say(line: str) -> None:

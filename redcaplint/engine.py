@@ -217,9 +217,11 @@ def _init_worker(config: Config, codes: list[str]) -> None:
 
     # Ctrl-C reaches the whole process group: the main process alone answers it (one line,
     # exit 130) and stops the workers; a worker forked from the main process must not inherit
-    # its SIGTERM handler either, or `terminate()` would not end it
+    # its SIGTERM handler either. The signals were blocked while forking (see lint_many).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     rules = all_rules()
     _quiet_gc()
     _WORKER["config"] = config
@@ -268,13 +270,37 @@ def lint_many(targets: list[tuple[str, str, Optional[str]]], config: Config, rul
     chunks = [targets[i:i + size] for i in range(0, len(targets), size)]
     codes = [r.code for r in rules]
     ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    pool = ctx.Pool(worker_count(jobs, len(chunks)), initializer=_init_worker, initargs=(config, codes))
+    pool = _start_pool(ctx, worker_count(jobs, len(chunks)), config, codes)
     try:
         for results in pool.imap(_lint_chunk, chunks):
             if progress:
                 progress(len(results))
             yield from results
-        pool.close()
+    except BaseException:
+        # Ctrl-C, SIGTERM, a closed pipe: kill the workers outright. Pool.terminate() waits on
+        # the pool's helper threads, which an interrupt can leave holding a lock (seen hanging
+        # on CPython 3.13); the caller exits right after.
+        for proc in list(getattr(pool, "_pool", ())):
+            try:
+                proc.kill()
+            except (OSError, ValueError, AttributeError):
+                pass
+        raise
+    pool.close()
+    pool.join()
+
+
+def _start_pool(ctx, processes: int, config: Config, codes: list[str]):
+    """A pool whose workers are forked with SIGINT/SIGTERM blocked, so a signal that arrives
+    while they start cannot kill one before it has set its own handlers."""
+    import signal
+
+    mask = getattr(signal, "pthread_sigmask", None)
+    blocked = {signal.SIGINT, signal.SIGTERM}
+    if mask:
+        mask(signal.SIG_BLOCK, blocked)
+    try:
+        return ctx.Pool(processes, initializer=_init_worker, initargs=(config, codes))
     finally:
-        pool.terminate()
-        pool.join()
+        if mask:
+            mask(signal.SIG_UNBLOCK, blocked)
