@@ -100,14 +100,21 @@ class TreeBuilder:
 
     def t(self, node) -> str:
         """The node's source text."""
+        if self.bytes_map is None:
+            base = self.base
+            return self.text[node.start_byte + base:node.end_byte + base]
         s = self.span(node)
         return self.text[s.start:s.end]
 
     def value(self, node, depth: int = 0) -> Value:
-        # the hottest path of extraction: plain attribute reads, one tuple
+        # the hottest path of extraction: plain attribute reads, one tuple, no helper call
         if node is None:
             return Unknown(Span(0, 0))
-        span = self.span(node)
+        if self.bytes_map is None:
+            base = self.base
+            span = _new_tuple(Span, (node.start_byte + base, node.end_byte + base))
+        else:
+            span = self.span(node)
         if depth > MAX_DEPTH:
             return Unknown(span)
         kind = node.type
