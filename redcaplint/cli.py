@@ -301,7 +301,7 @@ def cmd_check(args) -> int:
             raise UsageError(f"no such file or directory: {printable(missing[0])}")
         targets = [(t.path, t.display, t.language) for t in
                    discover(paths, config.exclude + config.extend_exclude, config.root, args.force_exclude)]
-        jobs = args.jobs or os.cpu_count() or 1
+        jobs = args.jobs or engine.default_jobs([t[0] for t in targets])
         progress = _progress(len(targets))
         results = list(engine.lint_many(targets, config, rules, jobs, progress))
         if progress:

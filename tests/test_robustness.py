@@ -263,6 +263,17 @@ def test_jobs_clamped(tmp_path):
     assert out.returncode == 1 and out.stdout.count(b"RC101") == 40
 
 
+def test_default_jobs_start_no_processes_for_small_runs(tmp_path):
+    from redcaplint.engine import SERIAL_BELOW_FILES, default_jobs
+
+    small = []
+    for i in range(60):
+        (tmp_path / f"s{i}.py").write_text(GOOD)
+        small.append(str(tmp_path / f"s{i}.py"))
+    assert default_jobs(small) == 1
+    assert default_jobs(small * (SERIAL_BELOW_FILES // 60 + 1)) == (os.cpu_count() or 1)
+
+
 # --- 8: signals -----------------------------------------------------------------------------------
 
 def _slow_tree(tmp_path):
