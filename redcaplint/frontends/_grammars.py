@@ -1,9 +1,10 @@
 """Tree-sitter grammars, loaded once per process through the official binding (py-tree-sitter).
 
 Every grammar comes from a wheel on the package index that works on CPython 3.10–3.13 and
-bundles its parser (nothing is downloaded at run time): `tree-sitter-python`, and R from
-`tree-sitter-language-pack==0.13.0` (the r-lib grammar; later releases of that package download
-grammars on first use, which must never happen, so it is pinned exactly).
+bundles its parser (nothing is downloaded at run time): `tree-sitter-python`, `-php`, `-bash`,
+`-javascript`, `-typescript`, and R from `tree-sitter-language-pack==0.13.0` (the r-lib grammar;
+later releases of that package download grammars on first use, which must never happen, so it
+is pinned exactly).
 
 On a platform without a wheel, `REDCAPLINT_GRAMMAR_<LANGUAGE>` (e.g. `REDCAPLINT_GRAMMAR_R`)
 names a shared library built from the grammar's sources that exports `tree_sitter_<language>`.
@@ -21,6 +22,12 @@ from typing import Callable
 WHEELS: dict[str, tuple[str, str, str]] = {
     "python": ("tree_sitter_python", "language", "tree-sitter-python"),
     "r": ("tree_sitter_language_pack.bindings.r", "language", "tree-sitter-language-pack==0.13.0"),
+    # for the front ends of the next issue (PHP with its HTML, shell, JavaScript, TypeScript)
+    "php": ("tree_sitter_php", "language_php", "tree-sitter-php"),
+    "bash": ("tree_sitter_bash", "language", "tree-sitter-bash"),
+    "javascript": ("tree_sitter_javascript", "language", "tree-sitter-javascript"),
+    "typescript": ("tree_sitter_typescript", "language_typescript", "tree-sitter-typescript"),
+    "tsx": ("tree_sitter_typescript", "language_tsx", "tree-sitter-typescript"),
 }
 _CAPSULE_NAME = b"tree_sitter.Language"  # kept alive for the capsules made from it
 _LANGUAGES: dict[str, object] = {}
