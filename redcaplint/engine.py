@@ -197,9 +197,7 @@ def lint_safely(text: str, display: str, language: str, config: Config, rules: l
     except GrammarUnavailable as exc:
         # never counted as passed: said once per run, and the run exits 2
         return FileResult(display, skipped=f"files not linted: {exc}", error=True)
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as exc:  # noqa: BLE001 - a parser binding may raise a BaseException
+    except Exception as exc:  # noqa: BLE001 - any error in one file; signals (BaseException) pass
         message = mask(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         return FileResult(display, notice=f"internal error, file skipped: {type(exc).__name__}: {message[:200]}",
                           error=True)

@@ -84,7 +84,7 @@ def _on_line(line: str, lower: str, language: str, known) -> list[tuple[int, int
             if m.group("codes") is None:
                 found.append((m.start(), m.end(), None, None))
                 continue
-            # `# noqa: E501` belongs to flake8/ruff: only RC codes are ours
+            # a noqa naming E501 belongs to flake8 or ruff: only RC codes are ours
             ours = [c for c in re.split(r"[\s,]+", m.group("codes")) if c.upper().startswith("RC")]
             if ours:
                 codes, problem = _codes(",".join(ours), known)

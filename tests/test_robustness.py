@@ -285,13 +285,13 @@ def _slow_tree(tmp_path):
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
-@pytest.mark.parametrize("delay", [0.3, 1.5])  # while the pool starts, and while it works
+@pytest.mark.parametrize("jobs,delay", [("2", 0.3), ("2", 1.5), ("1", 1.5)])  # pool start-up, pool, serial
 @pytest.mark.parametrize("sig,status,word", [(signal.SIGTERM, 143, b"terminated"),
                                               (signal.SIGINT, 130, b"interrupted")])
-def test_signal_stops_workers_and_exits(sig, status, word, delay, tmp_path):
+def test_signal_stops_workers_and_exits(sig, status, word, jobs, delay, tmp_path):
     _slow_tree(tmp_path)
     env = {k: v for k, v in os.environ.items() if k != "REDCAPLINT_OUTPUT_FORMAT"}
-    proc = subprocess.Popen([sys.executable, "-m", "redcaplint", "check", "--isolated", "-j", "2", str(tmp_path)],
+    proc = subprocess.Popen([sys.executable, "-m", "redcaplint", "check", "--isolated", "-j", jobs, str(tmp_path)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, env=env)
     time.sleep(delay)
     if sig == signal.SIGINT:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from redcaplint.model import Script, Span
+from redcaplint.model import Script
 from redcaplint.source import Document, Region
 
 LANGUAGE = "rmarkdown"
