@@ -132,15 +132,27 @@ class Param:
 
 
 @dataclass(slots=True)
+class Item:
+    """`base[key]` (Python, PHP, JS), `base[["key"]]` (R) read as a value."""
+
+    span: Span
+    base: "Value"
+    key: "Value"
+
+
+@dataclass(slots=True)
 class Unknown:
     span: Span
 
 
-Value = Union[Str, Num, Const, Name, Attr, Dict, Seq, Concat, BinOp, Call, EnvLookup, Param, Unknown]
+Value = Union[Str, Num, Const, Name, Attr, Item, Dict, Seq, Concat, BinOp, Call, EnvLookup, Param, Unknown]
 
 
 # ---------------------------------------------------------------------------------------------
 # Facts a front end emits.
+
+
+CONSTRUCTOR = "<init>"  # the name front ends give a class's constructor method (__init__, initialize, …)
 
 
 @dataclass(slots=True)
@@ -149,8 +161,9 @@ class FunctionDef:
     name: str
     span: Span
     body: Span
-    params: tuple[str, ...]
+    params: tuple[str, ...]  # what a caller passes: a method's receiver (`self`, `$this`) is not one
     is_async: bool = False  # calling it only creates a coroutine; awaiting or gathering runs it
+    owner: Optional[str] = None  # the class it is a method of (called through a receiver)
 
 
 @dataclass(slots=True)
@@ -180,6 +193,15 @@ class CallSite:
     call: Call
     reference: bool = False  # a function passed by name to an iteration (`map(f, xs)`)
     awaited: bool = True  # False: a call not under `await` (for async functions: no call yet)
+
+
+@dataclass(slots=True)
+class Return:
+    """A value a function gives back (`return x`, R's last expression): what a call of a
+    same-file function evaluates to (a session factory, a payload builder)."""
+
+    span: Span
+    value: Value
 
 
 @dataclass(slots=True)
@@ -267,6 +289,7 @@ class Script:
     outputs: list[Output] = field(default_factory=list)
     dispatches: list[Dispatch] = field(default_factory=list)
     options: list[Option] = field(default_factory=list)
+    returns: list[Return] = field(default_factory=list)
     # every string the front end built (Str, and Concat for f-strings and `+`/`%` building),
     # so rules about URLs and query strings need not walk every value again
     strings: list[Value] = field(default_factory=list)

@@ -13,8 +13,9 @@ from functools import lru_cache
 from typing import Iterator, Optional
 
 from redcaplint.model import (
-    ApiCall, ApiParam, Assign, Attr, BinOp, Call, CallSite, Concat, Const, Dict, EnvLookup,
-    FunctionDef, Loop, Name, Num, Param, Script, Seq, Sleep, Span, Str, Unknown, Value,
+    CONSTRUCTOR, ApiCall, ApiParam, Assign, Attr, BinOp, Call, CallSite, Concat, Const, Dict,
+    EnvLookup, FunctionDef, Item, Loop, Name, Num, Param, Return, Script, Seq, Sleep, Span, Str,
+    Unknown, Value,
 )
 from redcaplint.tokens import is_token_format, is_token_literal
 
@@ -149,8 +150,19 @@ class Analysis:
         self._fn_nest = Nest(self.functions, lambda f: f.body)
         self.by_id = {f.id: f for f in self.functions}
         self.by_name: dict[str, FunctionDef] = {}
+        self.methods: dict[str, FunctionDef] = {}  # methods of same-file classes, by name
         for f in self.functions:
-            self.by_name.setdefault(f.name, f)
+            if f.owner is None:
+                self.by_name.setdefault(f.name, f)
+            else:
+                self.methods.setdefault(f.name, f)
+        for name, f in self.methods.items():
+            self.by_name.setdefault(name, f)
+        self.method_of = {(f.owner, f.name): f for f in reversed(self.functions) if f.owner is not None}
+        self.classes = {f.owner for f in self.functions if f.owner}
+        self.returns: dict[int, list] = {}
+        for r in script.returns:
+            self.returns.setdefault(self.scope_of(r.span), []).append(r)
         self.parent: dict[int, int] = {f.id: self.scope_of(f.span) for f in self.functions}
         self.assigns: dict[tuple[int, str], list[Assign]] = {}
         for a in script.assigns:
@@ -161,10 +173,14 @@ class Analysis:
                 if a.kind == "attr" and isinstance(a.key, Str):
                     self.attr_assigns.setdefault(a.key.value, []).append((a, sc))
         self._sets: dict[tuple[int, str], tuple[list[int], list[Assign]]] = {}
+        self._muts: dict[tuple[int, str], tuple[list[int], list[Assign]]] = {}
         for key, items in self.assigns.items():
             items.sort(key=lambda a: a.span.start)
             sets = [a for a in items if a.kind == "set"]
             self._sets[key] = ([a.span.start for a in sets], sets)
+            muts = [a for a in items if a.kind in ("item", "update")]
+            if muts:  # changes in steps, found by bisection (a name set 2,000 times is common)
+                self._muts[key] = ([a.span.start for a in muts], muts)
         self.loops = sorted(script.loops, key=lambda l: l.span.start)
         self._loop_nest = Nest(self.loops, lambda l: l.body)
         self._loop_scope = {id(l): self.scope_of(l.span) for l in self.loops}
@@ -205,22 +221,68 @@ class Analysis:
                     found.add(c.receiver.name)
         return found
 
-    def calls_to(self, name: str) -> list[CallSite]:
-        """Call sites of a same-file function (by name, not through a receiver)."""
-        index = getattr(self, "_calls_by_name", None)
+    def calls_to(self, fn: FunctionDef) -> list[CallSite]:
+        """Call sites of a same-file function or method (`helper(x)`, `self._post(x)`,
+        `client.fetch(x)` on an instance of a same-file class)."""
+        index = getattr(self, "_calls_of", None)
         if index is None:
             index = {}
             for site in self.script.calls:
-                if site.call.receiver is None and not site.reference:
-                    index.setdefault(site.call.callee, []).append(site)
-            self._calls_by_name = index
-        return index.get(name, [])
+                target = None if site.reference else self.local_target(site.call)
+                if target is not None:
+                    index.setdefault(target.id, []).append(site)
+            self._calls_of = index
+        return index.get(fn.id, [])
+
+    def local_target(self, call: Call, depth: int = 0) -> Optional[FunctionDef]:
+        """The same-file function a call runs: by name, or a method through a receiver that
+        is not known to be another library's object (`self`, an instance of a same-file
+        class, a parameter)."""
+        if call.receiver is None:
+            fn = self.by_name.get(call.callee)
+            if fn is not None and fn.owner is None:
+                return fn
+            return self.method_of.get((call.callee, CONSTRUCTOR))  # a same-file class's constructor
+        fn = self.methods.get(call.callee)
+        if fn is None or depth > 2:
+            return None
+        receiver = self.resolve(call.receiver, self.scope_of(call.span))
+        if isinstance(receiver, Call):
+            if receiver.callee in self.classes:
+                return self.method_of.get((receiver.callee, call.callee), fn)
+            if receiver.receiver is not None or self.local_target(receiver, depth + 1) is None:
+                return None  # a method of some library's object (`requests.Session().post`)
+        return fn
+
+    def bind(self, fn: FunctionDef, call: Call) -> dict[str, Value]:
+        """The arguments a call passes, by the function's parameter names."""
+        out: dict[str, Value] = {}
+        for i, p in enumerate(fn.params):
+            if i < len(call.args) and p != "*":
+                out[p] = call.args[i]
+        for k, v in call.kwargs:
+            out[k] = v
+        return out
+
+    def returned(self, call: Call, depth: int) -> Optional[tuple[FunctionDef, Return]]:
+        """The return of a same-file function a call runs (its only one, or the last of
+        several that agree in kind)."""
+        fn = self.local_target(call) if depth < MAX_RESOLVE_DEPTH // 2 else None
+        if fn is None or fn.name == CONSTRUCTOR:
+            return None
+        found = self.returns.get(fn.id)
+        if not found:
+            return None
+        kinds = {r.value.__class__ for r in found}
+        if len(kinds) != 1:
+            return None
+        return fn, found[-1]
 
     def dispatched(self, span: Span) -> bool:
         return any(d.contains(span) and d != span for d in self._dispatch_spans)
 
     # -- names ----------------------------------------------------------------------------
-    def lookup(self, name: str, scope: int, pos: int) -> Optional[tuple[Value, int, int]]:
+    def lookup(self, name: str, scope: int, pos: int, depth: int = 0) -> Optional[tuple[Value, int, int]]:
         """The value last assigned to `name` before `pos`, with mutations applied; falls back
         to parameters and enclosing scopes. Returns (value, scope, position)."""
         while True:
@@ -231,12 +293,13 @@ class Analysis:
                 base = sets[i] if i >= 0 else (sets[-1] if scope == 0 and sets else None)
                 if base is not None:
                     value = base.value
-                    if isinstance(value, Dict):
-                        items = self.assigns[(scope, name)]
-                        muts = [a for a in items if a.kind in ("item", "update")
-                                and base.span.start < a.span.start and (a.span.start < pos or scope == 0)]
-                        if muts:
-                            value = self._mutate(value, muts)
+                    muts = self.mutations((scope, name), base.span.start, pos if scope else 1 << 60)
+                    if muts and depth < MAX_RESOLVE_DEPTH:
+                        if not isinstance(value, Dict):
+                            # a copy changed in steps: `p = base.copy(); p["content"] = …`
+                            value = self.resolve(value, scope, base.span.start, depth + 1)
+                        if isinstance(value, Dict):
+                            value = self._mutate(value, muts, scope, depth)
                     return value, scope, base.span.end
             if not scope:
                 return None
@@ -246,16 +309,25 @@ class Analysis:
             scope = self.parent.get(scope, 0)
             pos = 1 << 60
 
-    def _mutate(self, base: Dict, muts: list[Assign]) -> Dict:
+    def mutations(self, key: tuple[int, str], after: int, before: int) -> list[Assign]:
+        """`x[k] = v` / `x.update(…)` of one name between two positions."""
+        found = self._muts.get(key)
+        if found is None:
+            return []
+        starts, muts = found
+        return muts[bisect.bisect_right(starts, after):bisect.bisect_left(starts, before)]
+
+    def _mutate(self, base: Dict, muts: list[Assign], scope: int, depth: int = 0) -> Dict:
         entries = list(base.entries)
         is_open = base.open
         for m in muts:
             if m.kind == "item" and m.key is not None:
                 entries.append((m.key, m.value))
             elif m.kind == "update":
-                if isinstance(m.value, Dict):
-                    entries.extend(m.value.entries)
-                    is_open = is_open or m.value.open
+                added = m.value if isinstance(m.value, Dict) else self.resolve(m.value, scope, m.span.start, depth + 1)
+                if isinstance(added, Dict):
+                    entries.extend(added.entries)
+                    is_open = is_open or added.open
                 else:
                     is_open = True
         return Dict(base.span, tuple(entries), is_open)
@@ -268,25 +340,60 @@ class Analysis:
             pos = value.span.start
         while depth < MAX_RESOLVE_DEPTH:
             if isinstance(value, Name):
-                found = self.lookup(value.name, scope, pos)
+                found = self.lookup(value.name, scope, pos, depth)
                 if found is None:
                     return value
                 value, scope, pos = found
                 depth += 1
                 continue
+            if isinstance(value, Item):
+                # `cfg["token"]`: the entry of a dict the linter can see
+                base = self.resolve(value.base, scope, pos, depth + 1)
+                key = self.resolve(value.key, scope, pos, depth + 1)
+                if not isinstance(base, Dict) or not isinstance(key, Str):
+                    return value
+                entry = next((v for k, v in reversed(base.entries) if isinstance(k, Str) and k.value == key.value), None)
+                if entry is None:
+                    return value
+                value, depth = entry, depth + 1
+                continue
+            if isinstance(value, Call):
+                # a same-file function's result: what it returns (a session factory)
+                found = self.returned(value, depth)
+                if found is None:
+                    return value
+                fn, ret = found
+                inner = self.resolve(ret.value, fn.id, ret.span.start, depth + 1)
+                bound = self.bind(fn, value)
+                if isinstance(inner, Param) and inner.function == fn.id:
+                    arg = bound.get(inner.name)  # `return session` given by the caller
+                    if arg is None:
+                        return value
+                    value, depth = arg, depth + 1
+                    continue
+                if isinstance(inner, Dict):
+                    # a payload builder: its entries read in its own scope, its parameters
+                    # replaced by what this caller passes
+                    entries = []
+                    for k, v in inner.entries:
+                        rv = self.resolve(v, fn.id, ret.span.start, depth + 1)
+                        if isinstance(rv, Param) and rv.function == fn.id:
+                            rv = bound.get(rv.name, rv)
+                        entries.append((k, rv))
+                    return Dict(inner.span, tuple(entries), inner.open)
+                return inner
             if isinstance(value, Param):
-                muts = [a for a in self.assigns.get((value.function, value.name), ())
-                        if a.kind in ("item", "update") and a.span.start < pos]
+                muts = self.mutations((value.function, value.name), -1, pos)
                 bound = env.get((value.function, value.name)) if env is not None else None
                 if bound is not None:
                     outer = self.resolve(bound[0], bound[1], depth=depth + 1)
                     if muts and isinstance(outer, Dict):
-                        return self._mutate(outer, muts)
+                        return self._mutate(outer, muts, value.function)
                     if muts:
-                        return self._mutate(Dict(value.span, (), True), muts)
+                        return self._mutate(Dict(value.span, (), True), muts, value.function)
                     return outer
                 if muts:
-                    return self._mutate(Dict(value.span, (), True), muts)
+                    return self._mutate(Dict(value.span, (), True), muts, value.function)
             return value
         return Unknown(value.span)
 
@@ -308,8 +415,9 @@ class Analysis:
                 if part is None:
                     is_open = True  # unknown keys may come from it
                     continue
-                for k, v in part[0].items():
-                    out.setdefault(k, v)
+                # merged in order: a later part overrides (`{**base, **extra}`, modifyList,
+                # a later `c()` element — PHP, which REDCap runs on, keeps a repeated key's last value)
+                out.update(part[0])
                 is_open = is_open or part[1]
                 continue
             key_v = self.resolve(key, scope, env=env)
@@ -365,6 +473,13 @@ class Analysis:
             return tokenish_name(value.name.rpartition(".")[2])
         if isinstance(value, Param):
             return tokenish_name(value.name)
+        if isinstance(value, Item):
+            # `cfg["token"]` is the token; `token[:4]` (a slice, a masked prefix) is not
+            resolved = self.resolve(value, scope)
+            if resolved is not value:
+                return self.is_token(resolved, scope, depth + 1)
+            key = self.resolve(value.key, scope)
+            return isinstance(key, Str) and tokenish_name(key.value)
         if isinstance(value, EnvLookup):
             key = self.resolve(value.key, scope) if value.key is not None else None
             return not isinstance(key, Str) or bool(ENV_TOKEN_KEY.search(key.value))
@@ -436,9 +551,8 @@ def _receiver_ctor(an: Analysis, call: Call, scope: int, env=None, depth: int = 
 def _bound_ctor(an: Analysis, value: Value, depth: int = 0) -> Optional[Call]:
     if isinstance(value, Param) and depth < 3:
         fn = an.by_id.get(value.function)
-        for site in an.calls_to(fn.name) if fn is not None else ():
-            args = site.call.args
-            arg = args[value.index] if value.index < len(args) else site.call.kwarg(value.name)
+        for site in an.calls_to(fn) if fn is not None else ():
+            arg = an.bind(fn, site.call).get(value.name)
             if arg is None:
                 continue
             found = _bound_ctor(an, an.resolve(arg, an.scope_of(site.call.span)), depth + 1)
@@ -503,7 +617,7 @@ def analyse(script: Script) -> Facts:
         if ctor is not None and ctor.callee in s.client_ctors:
             lib = s.client_ctors[ctor.callee]
         elif call.receiver is not None and callee in s.distinctive and (
-                ctor is None or ctor.callee not in s.http_clients):
+                ctor is None or ctor.callee not in s.http_clients) and an.local_target(call) is None:
             lib = s.distinctive[callee]
         if lib is not None:
             spec = s.clients[lib]
@@ -543,15 +657,10 @@ def analyse(script: Script) -> Facts:
         if fn is None:
             continue
         expanded = False
-        for site in an.calls_to(fn.name):
+        for site in an.calls_to(fn):
             c = site.call
             caller_scope = an.scope_of(c.span)
-            env = {}
-            for i, p in enumerate(fn.params):
-                if i < len(c.args):
-                    env[(fn.id, p)] = (c.args[i], caller_scope)
-            for k, v in c.kwargs:
-                env[(fn.id, k)] = (v, caller_scope)
+            env = {(fn.id, p): (v, caller_scope) for p, v in an.bind(fn, c).items()}
             inner = _http_call(an, call, scope, lib, url_idx, None, env=env)
             if inner is None:
                 continue
@@ -804,21 +913,14 @@ def _graph(an: Analysis, api_calls: list[ApiCall]) -> Facts:
     script = an.script
     direct_api: dict[int, bool] = {}
     for api in api_calls:
-        if api.via_helper:
-            continue
-        direct_api[api.scope] = True
+        # a request made with a caller's parameters is made by the helper that sends it
+        direct_api[api.inner.scope if api.via_helper and api.inner is not None else api.scope] = True
     # local calls: (site span, caller scope, callee fn id)
     local_calls: list[tuple[CallSite, int, int]] = []
     for site in script.calls:
         c = site.call
-        fn = None
-        if c.receiver is None:
-            fn = an.by_name.get(c.callee)
-        else:
-            # `self.fetch(x)` / `client.fetch(x)`: a method defined in this file
-            cand = an.by_name.get(c.callee)
-            if cand is not None and cand.params[:1] in (("self",), ("cls",)):
-                fn = cand
+        # `fetch(x)`, `self.fetch(x)`, `client.fetch(x)`: a function or method of this file
+        fn = an.by_name.get(c.callee) if site.reference else an.local_target(c)
         if fn is not None:
             local_calls.append((site, an.scope_of(c.span), fn.id))
     callees: dict[int, set[int]] = {}

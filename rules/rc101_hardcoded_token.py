@@ -67,15 +67,17 @@ class HardcodedToken(Rule):
             value = m.group(0)
             if is_placeholder(value) or value in allowed or value.upper() in allowed or sha256(value) in allowed:
                 continue
-            if not is_token_format(value):
-                line_start = text.rfind("\n", 0, m.start()) + 1
-                before = text[max(line_start, m.start() - 120):m.start()]
-                in_context = CONTEXT_BEFORE.search(before) is not None or any(
-                    s.start <= m.start() and m.end() <= s.end for s in positional)
-                if not in_context:
-                    continue
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            before = text[max(line_start, m.start() - 120):m.start()]
+            in_context = CONTEXT_BEFORE.search(before) is not None or any(
+                s.start <= m.start() and m.end() <= s.end for s in positional)
+            if not in_context and not is_token_format(value):
+                continue
+            # the token format alone (an upper-case hex literal beside `file_hash`) may be a
+            # checksum: reported, but replacing it by an environment lookup is offered only
+            # where the code says it is a token
             self.report(Span(m.start(), m.end()), f"Hard-coded REDCap API token {value}",
-                        self._fix(text, m.start(), m.end()))
+                        self._fix(text, m.start(), m.end()) if in_context else None)
 
     def _positional_contexts(self) -> list[Span]:
         """Literals passed where a token goes by position: a client constructor's token

@@ -31,16 +31,30 @@ class TokenInUrl(Rule):
     code = "RC103"
     name = "token-in-url"
     fix = "suggestion"
-    VALID = [Case('body = {"token": TOKEN, "content": "version"}\n')]
+    VALID = [Case('body = {"token": TOKEN, "content": "version"}\n'),
+             Case('import requests\nrequests.post("https://oauth2.googleapis.com/revoke", params={"token": creds.token}, timeout=9)\n')]
     INVALID = [Case('# ruleid: RC103\nurl = f"{API_URL}?token={TOKEN}&content=version"\n')]
 
     def check(self) -> None:
         seen = set()
-        for v in self.ctx.script.strings:
-            if isinstance(v, Concat) and v.span not in seen and self._puts_token(v):
+        reported: list = []
+        # outermost first: `url + "?token=" + t + "&content=…"` is one chain of nested
+        # expressions, reported once
+        built = sorted((v for v in self.ctx.script.strings if isinstance(v, Concat)),
+                       key=lambda v: (v.span.start, -v.span.end))
+        for v in built:
+            if v.span in seen or any(r.contains(v.span) for r in reported[-1:]):
+                continue
+            if self._puts_token(v):
                 seen.add(v.span)
+                reported.append(v.span)
                 self.report(v.span, "The token is put into a URL query string")
+        # a query parameter named `token` counts on a REDCap request only (an OAuth revoke
+        # call takes `token` too)
+        api_spans = {api.span for api in self.ctx.facts.api_calls}
         for call, lib, scope in self.ctx.facts.http_calls:
+            if call.span not in api_spans:
+                continue
             for key in self.ctx.analysis.surface.http[lib].get("query", []):
                 q = call.kwarg(key)
                 if q is None:

@@ -16,8 +16,9 @@ import re
 from typing import Optional
 
 from redcaplint.model import (
-    Assign, Attr, BinOp, Call, CallSite, Concat, Const, Dict, Dispatch, EnvLookup, FunctionDef,
-    Loop, Name, Num, Option, Output, Script, Seq, Sleep, Span, Str, SyntaxProblem, Unknown, Value,
+    CONSTRUCTOR, Assign, Attr, BinOp, Call, CallSite, Concat, Const, Dict, Dispatch, EnvLookup, FunctionDef,
+    Item, Loop, Name, Num, Option, Output, Return, Script, Seq, Sleep, Span, Str, SyntaxProblem,
+    Unknown, Value,
 )
 from redcaplint.frontends._grammars import language
 from redcaplint.frontends._treesitter import TreeBuilder, captures, first_error
@@ -50,6 +51,16 @@ ITERATORS = {"map", "filter", "itertools.starmap", "starmap"}
 ITER_METHODS = {"apply", "applymap", "map", "progress_apply", "progress_map", "transform",
                 "agg", "aggregate", "pipe_each"}
 TLS_OFF_CALLS = {"ssl._create_unverified_context", "urllib3.disable_warnings"}
+# Waits of unknown length behind a helper of another module (`pacer.wait(INTERVAL)`,
+# `rate_limit()`, `polite_sleep(2)`): an iteration that calls one pauses, though for how long
+# is not known (so RC201 does not fire and RC202 cannot judge). A same-file function of that
+# name is followed through the call graph instead.
+SLEEP_LIKE = re.compile(r"(?i)(?:^|_)(?:sleep|throttle|pause|rate_?limit|backoff)(?:$|_)")
+WAIT_RECEIVER = re.compile(r"(?i)pace|limit|throttl|rate|backoff")
+# Calls whose value is a copy of their one argument (a payload copied before it is changed)
+COPIES = {"copy.copy", "copy.deepcopy", "deepcopy", "dict", "collections.OrderedDict", "OrderedDict"}
+# The receiver parameter of a method: not one a caller passes
+RECEIVERS = ("self", "cls")
 
 # Snippets (and notebook cells) often use these without an import in sight: `time.sleep`
 # still means time.sleep unless the name is assigned in the file.
@@ -60,6 +71,7 @@ KINDS = [
     "import_statement", "import_from_statement", "function_definition", "for_statement",
     "while_statement", "list_comprehension", "dictionary_comprehension", "set_comprehension",
     "generator_expression", "assignment", "call", "await", "print_statement", "exec_statement",
+    "return_statement",
 ]
 # `with X() as name` binds name (not `except E as e`): the query says which as_pattern
 QUERY = "[" + " ".join(f"({k})" for k in KINDS) + "] @n\n(with_item (as_pattern) @with_as)"
@@ -68,7 +80,16 @@ _QUERY: list = []
 SUSPECT_KINDS = ("print_statement", "exec_statement")
 _ONLY_AST = 0x400  # ast.PyCF_ONLY_AST, without importing ast
 _ERROR_AT = re.compile(r"(?:parser error: )?error at (\d+):(\d+)")
-_PY2_EXCEPT = re.compile(r"^[ \t]*except[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:", re.M)
+# Python 2 forms tree-sitter-python accepts without an ERROR node: a hint sends the file to
+# libcst (which decides) and CPython's own parser (which says where)
+_PY2_HINTS = re.compile(
+    r"^[ \t]*except[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:"  # except E, e:
+    r"|^[ \t]*print[ \t]*>>"  # print >>f, x
+    r"|^[ \t]*raise[ \t]+[\w.]+[ \t]*,"  # raise E, "message"
+    r"|<>|`"  # a <> b, `x`
+    r"|\b[uU][rR][\"']"  # ur"..."
+    r"|[=(,\[][ \t]*0[0-7]+\b|\b\d+[lL]\b",  # 0777, 10L
+    re.M)
 _STRING_PREFIX = re.compile(r"^[rRbBuUfFtT]*")
 CONSTANTS = {"true": True, "false": False, "none": None}
 
@@ -94,21 +115,22 @@ def syntax_problem(text: str, suspect: Optional[int], base: int = 0, hard: bool 
         source = Document("", text)
         line = max(1, min(line, source.line_count))
         offset = min(source.line_start(line) + min(col, len(source.line_text(line))), len(text))
-        if suspect is not None and suspect < offset and line - source.line_col(suspect)[0] <= 3:
-            # tree-sitter's ERROR node is usually nearer the mistake than the token where the
-            # parser gave up
+        # libcst confirmed it; CPython's own parser says best where it is (the first line it
+        # rejects; libcst's position can be where a later token ends). Where CPython accepts
+        # what libcst rejects, tree-sitter's ERROR node is nearer the mistake than libcst.
+        at = None
+        try:
+            compile(text, "<lint>", "exec", _ONLY_AST)
+        except SyntaxError as builtin:
+            if builtin.lineno and builtin.lineno <= source.line_count:
+                col = max(0, (builtin.offset or 1) - 1)
+                at = source.line_start(builtin.lineno) + min(col, len(source.line_text(builtin.lineno)))
+        except (ValueError, RecursionError, MemoryError):
+            pass
+        if at is not None:
+            offset = at
+        elif suspect is not None and suspect < offset and line - source.line_col(suspect)[0] <= 3:
             offset = suspect
-        elif suspect is None or not hard:
-            # libcst confirmed an error tree-sitter recovered from silently (an unclosed
-            # bracket, Python 2): CPython's own parser says best where it is
-            try:
-                compile(text, "<lint>", "exec", _ONLY_AST)
-            except SyntaxError as builtin:
-                if builtin.lineno and builtin.lineno <= source.line_count:
-                    col = max(0, (builtin.offset or 1) - 1)
-                    offset = source.line_start(builtin.lineno) + min(col, len(source.line_text(builtin.lineno)))
-            except (ValueError, RecursionError, MemoryError):
-                pass
         detail = [ln.strip() for ln in text_of_error.splitlines() if ln.strip()]
         message = detail[1] if len(detail) > 1 else (detail[0] if detail else "invalid syntax")
         message = _ERROR_AT.sub("", message).strip(" :") or "invalid syntax"
@@ -130,6 +152,7 @@ class _Builder(TreeBuilder):
         self.bound: dict[str, str] = {}  # name -> constructor callee, for pools/loggers/files
         self.curl_options: dict[str, dict[str, Value]] = {}  # pycurl handle -> setopt values
         self.awaited: set[Span] = set()  # spans of calls directly under `await`
+        self.waits: list[tuple[Sleep, Optional[str]]] = []  # sleep-like helper calls, by name
 
     # -- names --------------------------------------------------------------------------
     def dotted(self, node) -> Optional[str]:
@@ -223,9 +246,10 @@ class _Builder(TreeBuilder):
         if kind == "subscript":
             base = node.child_by_field_name("value")
             dotted = self.dotted(base) if base is not None else None
+            key = self.value(node.child_by_field_name("subscript"), depth + 1)
             if dotted and self.qualify(dotted) == "os.environ":
-                return EnvLookup(span, self.value(node.child_by_field_name("subscript"), depth + 1))
-            return Unknown(span)
+                return EnvLookup(span, key)
+            return Item(span, self.value(base, depth + 1), key)
         if kind == "call":
             return self.call(node, depth)
         if kind in ("list_comprehension", "generator_expression", "set_comprehension"):
@@ -316,8 +340,12 @@ class _Builder(TreeBuilder):
             return EnvLookup(span, None)  # a keyring service or a prompt: always a secret
         if callee in ENV_READERS or (callee == "get" and _is_environ(receiver)):
             return EnvLookup(span, args_t[0] if args_t else None)
-        if callee == "dict" and not args_t:
-            return Dict(span, tuple((Str(v.span, k), v) for k, v in kwargs_t), star)
+        if callee in COPIES and len(args_t) <= 1:
+            # dict(base, content="record"), copy.deepcopy(base): the same entries, merged
+            entries = tuple((Str(a.span, "*"), a) for a in args_t)
+            return Dict(span, entries + tuple((Str(v.span, k), v) for k, v in kwargs_t), star)
+        if callee == "copy" and receiver is not None and not args_t and not kwargs_t:
+            return receiver  # payload.copy()
         if callee in ("str", "f_str") and len(args_t) == 1:
             return Concat(span, args_t)
         if callee == "format" and isinstance(receiver, Str):
@@ -339,7 +367,7 @@ class _Builder(TreeBuilder):
         error = first_error(self.root)
         suspect = error if error is not None else next((n for n in nodes if n.type in SUSPECT_KINDS), None)
         region = self.text[self.start:self.end]
-        if suspect is not None or ("except" in region and _PY2_EXCEPT.search(region)):
+        if suspect is not None or _PY2_HINTS.search(region):
             at = self.offset(suspect.start_byte) - self.base if suspect is not None else None
             problem = syntax_problem(region, at, self.base, hard=error is not None)
             if problem is not None:
@@ -367,12 +395,19 @@ class _Builder(TreeBuilder):
                 inner = node.named_children
                 if inner and inner[-1].type == "call":
                     self.awaited.add(self.span(inner[-1]))
+            elif kind == "return_statement":
+                inner = node.named_children
+                value = self.value(inner[0]) if inner else None
+                if value is not None and value.__class__ is not Unknown:
+                    s.returns.append(Return(self.span(node), value))
             elif kind in SUSPECT_KINDS:
                 continue
             else:  # comprehensions and generator expressions
                 body = node.child_by_field_name("body")
                 if body is not None:
                     s.loops.append(Loop("comprehension", self.span(node), self.span(body)))
+        defined = {f.name for f in s.functions}
+        s.sleeps.extend(w for w, name in self.waits if name not in defined)
         return s
 
     def on_import(self, node, kind: str) -> None:
@@ -415,10 +450,31 @@ class _Builder(TreeBuilder):
                     names.append(self.t(inner) if inner is not None and inner.type == "identifier" else "")
                 elif pk in ("list_splat_pattern", "dictionary_splat_pattern"):
                     names.append("*")
+        owner, static = self.class_of(node)
+        if owner is not None and not static and names[:1] and names[0] in RECEIVERS:
+            names = names[1:]
+        fname = self.t(name)
+        if owner is not None and fname == "__init__":
+            fname = CONSTRUCTOR
         self.function_ids += 1
         first = node.child(0)
-        self.script.functions.append(FunctionDef(self.function_ids, self.t(name), self.span(node), self.span(body),
-                                                 tuple(names), first is not None and first.type == "async"))
+        self.script.functions.append(FunctionDef(self.function_ids, fname, self.span(node), self.span(body),
+                                                 tuple(names), first is not None and first.type == "async", owner))
+
+    def class_of(self, node) -> tuple[Optional[str], bool]:
+        """The class a function is defined directly in (a method) or None, and whether it is
+        a staticmethod (no receiver parameter). A few parent steps per definition."""
+        parent, static = node.parent, False
+        if parent is not None and parent.type == "decorated_definition":
+            static = any("staticmethod" in self.t(d) for d in parent.children if d.type == "decorator")
+            parent = parent.parent
+        if parent is None or parent.type != "block":
+            return None, False
+        cls = parent.parent
+        if cls is None or cls.type != "class_definition":
+            return None, False
+        name = cls.child_by_field_name("name")
+        return (self.t(name) if name is not None else ""), static
 
     def on_assignment(self, node) -> None:
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
@@ -493,6 +549,9 @@ class _Builder(TreeBuilder):
         if callee in SLEEPS:
             s.sleeps.append(Sleep(span, call.args[0] if call.args else call.kwarg("seconds") or call.kwarg("delay")))
             return
+        last = callee.rpartition(".")[2]
+        if SLEEP_LIKE.search(last) or (last == "wait" and WAIT_RECEIVER.search(self.t(node.child_by_field_name("function")))):
+            self.waits.append((Sleep(span, None), last if call.receiver is None else None))
         if callee in TLS_OFF_CALLS and callee.startswith("ssl."):
             s.options.append(Option(span, "tls-off"))
         # output

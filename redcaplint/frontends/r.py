@@ -12,8 +12,9 @@ from typing import Optional
 
 from redcaplint.frontends._grammars import language
 from redcaplint.model import (
-    Assign, Attr, BinOp, Call, CallSite, Concat, Const, Dict, Dispatch, EnvLookup, FunctionDef,
-    Loop, Name, Num, Option, Output, Script, Seq, Sleep, Span, Str, SyntaxProblem, Unknown, Value,
+    CONSTRUCTOR, Assign, Attr, BinOp, Call, CallSite, Concat, Const, Dict, Dispatch, EnvLookup,
+    FunctionDef, Item, Loop, Name, Num, Option, Output, Return, Script, Seq, Sleep, Span, Str,
+    SyntaxProblem, Unknown, Value,
 )
 from redcaplint.frontends._treesitter import TreeBuilder, captures, first_error
 from redcaplint.source import Document
@@ -65,6 +66,13 @@ for _name in ("future_map2", "future_map2_dfr", "future_walk2"):
     DISPATCHES["furrr::" + _name] = 2
 # curl option names (httr::config, RCurl curlOptions, REDCapR config_options, redcapAPI config)
 TLS_OPTIONS = {"ssl_verifypeer", "ssl.verifypeer", "ssl_verifyhost", "ssl.verifyhost", "sslverifypeer"}
+# R6 and reference classes: the generator call, the arguments that list methods, the name of
+# the constructor method, and the names a method reaches its object by (not parameters)
+CLASS_GENERATORS = {"R6Class", "R6::R6Class", "setRefClass", "methods::setRefClass"}
+METHOD_LISTS = {"public", "private", "active", "methods"}
+CONSTRUCTORS = {"initialize"}
+RECEIVERS = {"self", "private", ".self"}
+RETURNS = {"return", "base::return"}
 LIBRARY_CALLS = {"library", "require", "requireNamespace", "suppressPackageStartupMessages",
                  "pacman::p_load", "p_load", "librarian::shelf"}
 
@@ -89,6 +97,8 @@ class _Builder(TreeBuilder):
         self.packages = packages  # bare exported name -> "pkg::name" for loaded packages
         self.piped: dict[Span, object] = {}  # call span -> the node piped into it
         self.curl_handles: dict[str, dict[str, list]] = {}  # handle name -> its form and options
+        self.classes: set[str] = set()  # R6 / reference classes defined in the file
+        self.last_expressions: list = []  # each function's last expression: what it returns
 
     # -- names --------------------------------------------------------------------------
     def callee(self, node) -> Optional[str]:
@@ -145,6 +155,12 @@ class _Builder(TreeBuilder):
                 if isinstance(inner, Num):
                     return Num(span, -inner.value)
             return Unknown(span)
+        if kind in ("subset2", "subset"):  # x[["token"]], x["token"]
+            base, args = node.child_by_field_name("function"), node.child_by_field_name("arguments")
+            keys = [c.child_by_field_name("value") for c in args.named_children if c.type == "argument"] if args else []
+            if base is not None and len(keys) == 1 and keys[0] is not None:
+                return Item(span, self.value(base, depth + 1), self.value(keys[0], depth + 1))
+            return Unknown(span)
         if kind == "parenthesized_expression":
             inner_node = node.child_by_field_name("body")
             return self.value(inner_node, depth + 1) if inner_node is not None else Unknown(span)
@@ -192,9 +208,11 @@ class _Builder(TreeBuilder):
             receiver = self.value(lhs, depth + 1)
             callee = _name_text(self.t(rhs))
             if callee == "new" and isinstance(receiver, Name):
-                # an R6/reference class constructor: `redcap_project$new(...)`
+                # an R6/reference class constructor: `redcap_project$new(...)`; a class of
+                # this file is called by its own name (its constructor method runs)
                 cls = receiver.name
-                callee, receiver = f"{self.packages.get(cls, cls)}$new", None
+                callee = cls if cls in self.classes else f"{self.packages.get(cls, cls)}$new"
+                receiver = None
         else:
             callee = self.callee(func)
             if callee is None:
@@ -261,6 +279,10 @@ class _Builder(TreeBuilder):
                 self.add_loop("repeat", node)
             elif kind == "while_statement":
                 self.add_loop("while", node, with_condition=True)
+        for last in self.last_expressions:
+            value = self.value(last)
+            if value.__class__ is not Unknown and not (value.__class__ is Call and value.callee in RETURNS):
+                s.returns.append(Return(self.span(last), value))
         return s
 
     def on_binary(self, node) -> None:
@@ -290,12 +312,16 @@ class _Builder(TreeBuilder):
         if value_node.type == "function_definition" and tk in ("identifier", "string"):
             self.on_function(self.t(target).strip("`\"'"), value_node)
             return
+        if value_node.type == "call" and tk == "identifier" and self.on_class(_name_text(self.t(target)), value_node):
+            return
         if tk == "identifier":
             self.script.assigns.append(Assign(span, _name_text(self.t(target)), self.value(value_node)))
-        elif tk == "extract_operator":  # body$content <- "record"
+        elif tk == "extract_operator":  # body$content <- "record"; self$session <- handle
             lhs, rhs = target.child_by_field_name("lhs"), target.child_by_field_name("rhs")
             if lhs is not None and rhs is not None and lhs.type == "identifier":
-                self.script.assigns.append(Assign(span, self.t(lhs), self.value(value_node), "item",
+                base = self.t(lhs)
+                self.script.assigns.append(Assign(span, base, self.value(value_node),
+                                                  "attr" if base in RECEIVERS else "item",
                                                   Str(self.span(rhs), _name_text(self.t(rhs)))))
         elif tk == "subset2":  # body[["content"]] <- "record"
             base, args = target.child_by_field_name("function"), target.child_by_field_name("arguments")
@@ -305,7 +331,27 @@ class _Builder(TreeBuilder):
                     self.script.assigns.append(Assign(span, self.t(base), self.value(value_node), "item",
                                                       self.value(key[0])))
 
-    def on_function(self, name: str, node) -> None:
+    def on_class(self, name: str, node) -> bool:
+        """`Client <- R6Class("Client", public = list(get = function(...) …))`: the listed
+        functions are methods of Client (`initialize` its constructor)."""
+        func = node.child_by_field_name("function")
+        if func is None or self.callee(func) not in CLASS_GENERATORS:
+            return False
+        self.classes.add(name)
+        args = node.child_by_field_name("arguments")
+        for arg in args.named_children if args is not None else ():
+            key, lst = arg.child_by_field_name("name"), arg.child_by_field_name("value")
+            if key is None or lst is None or self.t(key) not in METHOD_LISTS or lst.type != "call":
+                continue
+            inner = lst.child_by_field_name("arguments")
+            for method in inner.named_children if inner is not None else ():
+                mname, fn = method.child_by_field_name("name"), method.child_by_field_name("value")
+                if mname is not None and fn is not None and fn.type == "function_definition":
+                    text = _name_text(self.t(mname))
+                    self.on_function(CONSTRUCTOR if text in CONSTRUCTORS else text, fn, owner=name)
+        return True
+
+    def on_function(self, name: str, node, owner: Optional[str] = None) -> None:
         params: list[str] = []
         body = node.child_by_field_name("body")
         plist = node.child_by_field_name("parameters")
@@ -323,7 +369,17 @@ class _Builder(TreeBuilder):
         if body is None:
             return
         self.function_ids += 1
-        self.script.functions.append(FunctionDef(self.function_ids, name, self.span(node), self.span(body), tuple(params)))
+        self.script.functions.append(FunctionDef(self.function_ids, name, self.span(node), self.span(body),
+                                                 tuple(params), owner=owner))
+        # a function gives back its last expression (`return(x)` is a call, seen in on_call)
+        last = body
+        if body.type == "braced_expression":
+            inner = [c for c in body.named_children if c.type != "comment"]
+            last = inner[-1] if inner else None
+        if last is not None:
+            # converted after every pipe is known (build): converting now would cache the
+            # value of a pipeline without its first argument
+            self.last_expressions.append(last)
 
     def on_call(self, node) -> None:
         value = self.value(node)
@@ -345,6 +401,9 @@ class _Builder(TreeBuilder):
                 s.options.append(Option(v.span, "tls-off"))
         if callee in SLEEPS:
             s.sleeps.append(Sleep(span, call.args[0] if call.args else call.kwarg("time")))
+            return
+        if callee in RETURNS and call.args and call.args[0].__class__ is not Unknown:
+            s.returns.append(Return(span, call.args[0]))
             return
         kind = OUTPUTS.get(callee)
         if kind:
