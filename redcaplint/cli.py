@@ -71,10 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Optional[list[str]] = None) -> int:
     """Every way out is an exit status and at most one line on stderr: 2 for usage,
     configuration and internal errors (never 1, the findings status), 130/143 for signals."""
+    import signal
+
     from redcaplint import masking
 
     masking.install()
     previous = _on_sigterm()
+    try:  # Ctrl-C as KeyboardInterrupt from here on (the entry point's early handler exits at once)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    except (ValueError, OSError):
+        pass
     try:
         return _main(sys.argv[1:] if argv is None else argv)
     except KeyboardInterrupt:
