@@ -94,11 +94,25 @@ def lint_text(text: str, display: str, language: str, config: Config, rules: lis
     seen = set()
 
     def add(rule, span: Span, message: str, fix: Optional[Fix]) -> None:
-        cell, line, col = source.locate(span.start)
-        _, end_line, end_col = source.locate(span.end)
+        if source.cells and fix is not None and fix.edits:
+            # edits are offsets into the document's text, which is not the notebook file's
+            # (JSON): the fix is described, not offered as edits
+            fix = Fix("suggestion", fix.description)
+        where = source.locate(span.start)
+        end = source.locate(span.end) if span.end != span.start else where
+        if end.cell != where.cell or end.cell_type != where.cell_type:
+            end = where  # a span never reaches into another cell as a user sees it
+        line, col, end_line, end_col = where.line, where.column, end.line, end.column
+        shown = (rule.code, where, message)
+        if shown in seen:
+            return  # the same token twice in one notebook output: one finding where it is shown
+        seen.add(shown)
         finding = Finding(rule.code, rule.name, config.severity.get(rule.code, rule.severity), display,
-                          line, col, end_line, end_col, message, fix, span.start, span.end, cell)
-        finding.extra["source"], finding.extra["caret"] = snippet(source, line, col, end_line, end_col)
+                          line, col, end_line, end_col, message, fix, span.start, span.end, where.cell,
+                          cell_type=where.cell_type)
+        # the snippet is cut from the document's own lines (a notebook's cell lines are not)
+        (dl, dc), (del_, dec) = source.line_col(span.start), source.line_col(max(span.start, span.end))
+        finding.extra["source"], finding.extra["caret"] = snippet(source, dl, dc, del_, dec)
         result.findings.append(_masked(finding))
 
     def is_ignored(code: str) -> bool:
@@ -111,7 +125,9 @@ def lint_text(text: str, display: str, language: str, config: Config, rules: lis
         if key in seen:
             continue
         seen.add(key)
-        if table and suppressing(table, rule.code, source.locate(span.start).line) is not None:
+        # directives are matched by the document's own lines (in a notebook a cell's line 1
+        # is not the document's): both sides count them the same way
+        if table and suppressing(table, rule.code, source.line_col(span.start)[0]) is not None:
             result.suppressed += 1
             continue
         add(rule, span, message, fix)

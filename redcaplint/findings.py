@@ -35,6 +35,7 @@ class Finding:
     end: int = 0
     cell: Optional[int] = None
     extra: dict = field(default_factory=dict)
+    cell_type: Optional[str] = None  # a notebook's markdown or raw cell (`cell` counts all cells)
 
     def sort_key(self) -> tuple:
-        return (self.path, self.cell or 0, self.line, self.column, self.code)
+        return (self.path, self.start, self.line, self.column, self.code)

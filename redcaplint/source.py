@@ -3,7 +3,7 @@ what a user sees (cell, line, column).
 
 Every model element carries a Span of character offsets into `Document.text`; only the engine
 converts them, through `locate`, so front ends and rules never count lines. A document whose
-code is not its whole text (R Markdown chunks, later notebook cells and PHP's `<?php` islands)
+code is not its whole text (R Markdown chunks, notebook cells, later PHP's `<?php` islands)
 is a new builder of regions, nothing more: front ends parse a region at a time.
 """
 from __future__ import annotations
@@ -14,7 +14,9 @@ from typing import NamedTuple, Optional
 
 
 class Region(NamedTuple):
-    """[start, end) of the text: `code` in `language`, `prose` (Markdown), or `output`."""
+    """[start, end) of the text: `code` in `language`, `prose` (Markdown; a notebook's
+    markdown or raw cell, `language` saying which), or `output` (a notebook cell's outputs,
+    shown on the last line of the cell's source)."""
 
     kind: str
     start: int
@@ -27,6 +29,7 @@ class Location(NamedTuple):
     cell: Optional[int]
     line: int  # 1-based, within the cell when there is one
     column: int  # 1-based, in characters
+    cell_type: Optional[str] = None  # a notebook's markdown or raw cell (code cells: None)
 
 
 @dataclass
@@ -34,11 +37,21 @@ class Document:
     path: str
     text: str
     regions: list[Region] = field(default_factory=list)
+    # the text front ends parse, when it differs from what is shown (a notebook's IPython
+    # magics set aside): the same length, so every offset means the same place
+    code: Optional[str] = None
+    cells: bool = False  # positions are reported per cell (notebooks)
+    problem: Optional[tuple[int, str]] = None  # not readable as its format: (offset, why) for RC001
     _starts: list[int] = field(default_factory=list, repr=False)
+    _region_starts: list[int] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         if not self.regions:
             self.regions = [Region("code", 0, len(self.text))]
+
+    @property
+    def code_text(self) -> str:
+        return self.text if self.code is None else self.code
 
     def code_regions(self, language: Optional[str] = None) -> list[Region]:
         return [r for r in self.regions if r.kind == "code" and (language is None or r.language == language)]
@@ -47,7 +60,19 @@ class Document:
         """Where a character offset is shown: the cell (None for plain files), the line and
         the column. The one place reported positions come from."""
         line, col = self.line_col(offset)
-        return Location(None, line, col)
+        if not self.cells:
+            return Location(None, line, col)
+        if not self._region_starts:
+            self._region_starts = [r.start for r in self.regions]
+        i = max(0, bisect.bisect_right(self._region_starts, offset) - 1)
+        region = self.regions[i]
+        first = self.line_col(region.start)[0]
+        if region.kind == "output":
+            # an output is shown on its cell: the last line of the cell's source
+            code = next((r for r in reversed(self.regions[:i]) if r.kind == "code" and r.cell == region.cell), None)
+            last = self.line_col(max(code.start, code.end - 1))[0] - self.line_col(code.start)[0] + 1 if code else 1
+            return Location(region.cell, last, 1)
+        return Location(region.cell, line - first + 1, col, region.language if region.kind == "prose" else None)
 
     @property
     def starts(self) -> list[int]:

@@ -38,6 +38,33 @@ def parse(text: str) -> Expectations:
     return exp
 
 
+def parse_notebook(text: str) -> Expectations:
+    """A notebook's annotations, per cell: lines are keyed ("code", n) for the n-th code cell
+    and (cell_type, n) for the n-th cell of all, as findings are reported (see `keyed`)."""
+    import json
+
+    exp = Expectations()
+    code = 0
+    for number, cell in enumerate(json.loads(text).get("cells", []), 1):
+        kind = cell.get("cell_type")
+        if kind == "code":
+            code += 1
+        key = ("code", code) if kind == "code" else (kind, number)
+        src = cell.get("source", "")
+        part = parse("".join(src) if isinstance(src, list) else src)
+        exp.codes |= part.codes
+        exp.ruleid |= {((key, line), c) for line, c in part.ruleid}
+        exp.ok |= {((key, line), c) for line, c in part.ok}
+    return exp
+
+
+def keyed(finding) -> tuple:
+    """A finding's annotation key: its line, or (cell, line) in a notebook."""
+    if finding.cell is None:
+        return (finding.line, finding.code)
+    return (((finding.cell_type or "code", finding.cell), finding.line), finding.code)
+
+
 def compare(exp: Expectations, found: set[tuple[int, str]]) -> list[str]:
     """Problems as readable lines; empty when every annotation holds."""
     problems = []

@@ -4,7 +4,7 @@ reason* (never passed silently); so is ../shared/examples when it is absent."""
 from pathlib import Path
 
 import pytest
-from annotations import compare, parse
+from annotations import compare, keyed, parse, parse_notebook
 from conftest import ROOT, shared_examples
 
 from redcaplint.config import Config
@@ -46,12 +46,12 @@ def test_annotations_hold(path: Path):
     if not has_front_end(language):
         pytest.skip(f"{language} front end not written yet")
     text = path.read_text(encoding="utf-8")
-    exp = parse(text)
+    exp = parse_notebook(text) if language == "notebook" else parse(text)
     unknown = exp.codes - set(all_rules())
     assert not unknown, f"unknown rule codes in annotations: {unknown}"
     rules = enabled(["ALL"], [])
     result = lint_file(str(path), str(path), language, Config(), rules)
     assert result.notice is None, result.notice
-    found = {(f.line, f.code) for f in result.findings}
+    found = {keyed(f) for f in result.findings}
     problems = compare(exp, found)
     assert not problems, f"{path.name}:\n  " + "\n  ".join(problems)

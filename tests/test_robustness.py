@@ -48,7 +48,14 @@ def ratio(f, small, large) -> float:
             finally:
                 gc.enable()
         return min(times)
-    return best(large) / max(best(small), 1e-6)
+    # a superlinear cost shows in every measurement; a noisy neighbour on a shared CI machine
+    # in one of them: the lowest of three ratios is reported
+    ratios = []
+    for _ in range(3):
+        ratios.append(best(large) / max(best(small), 1e-6))
+        if ratios[-1] < 2.0:
+            break
+    return min(ratios)
 
 
 # --- 1, 2: only regular files are read, every read is bounded -----------------------------------

@@ -22,7 +22,8 @@ EXTENSIONS = {
     ".sh": "shell", ".bash": "shell", ".ipynb": "notebook",
 }
 FRONT_ENDS = {"python": "redcaplint.frontends.python", "r": "redcaplint.frontends.r",
-              "rmarkdown": "redcaplint.frontends.rmarkdown", "text": "redcaplint.frontends.text"}
+              "rmarkdown": "redcaplint.frontends.rmarkdown", "notebook": "redcaplint.frontends.notebook",
+              "text": "redcaplint.frontends.text"}
 # files never read: their formats hold no script text (reading them only costs time)
 BINARY_EXTENSIONS = frozenset(
     ".png .jpg .jpeg .gif .bmp .ico .tif .tiff .webp .pdf .zip .gz .tgz .bz2 .xz .7z .tar .jar .whl "

@@ -66,14 +66,14 @@ def first_error(root):
 class TreeBuilder:
     """Base of a language's builder: `_value(node, span, kind, depth)` is the language part.
 
-    It parses `source.text[start:end]` (a whole file, or one region of a document: a knitr
+    It parses `source.code_text[start:end]` (a whole file, or one region of a document: a knitr
     chunk, a notebook cell) on its own, so the cost of a region is its own length; spans are
     the document's character offsets."""
 
     def __init__(self, source: Document, language: str, start: int = 0, end: Optional[int] = None,
                  first_id: int = 0) -> None:
         self.source = source
-        self.text = source.text
+        self.text = source.code_text  # what is parsed: magics set aside, offsets unchanged
         end = len(self.text) if end is None else end
         region = self.text[start:end] if (start or end != len(self.text)) else self.text
         data = region.encode("utf-8", "surrogatepass")

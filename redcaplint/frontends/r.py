@@ -543,5 +543,5 @@ def build(source: Document, start: int = 0, end: Optional[int] = None, first_id:
     """Source → Script. `start`/`end` select one region (an R Markdown chunk), parsed on its
     own; offsets stay those of the whole document."""
     if packages is None:
-        packages = packages_of(source.text[start:end])
+        packages = packages_of(source.code_text[start:end])
     return _Builder(source, packages, start, end, first_id).build()

@@ -57,39 +57,18 @@ def document(path: str, text: str) -> Document:
     return Document(path, text, regions)
 
 
-def merge(source: Document, language: str, parts: list[Script]) -> Script:
-    merged = Script(source, language)
-    for part in parts:
-        if part.syntax_error is not None:
-            merged.region_errors.append(part.syntax_error)
-            continue
-        for name in ("functions", "loops", "assigns", "calls", "sleeps", "outputs", "dispatches",
-                     "options", "strings"):
-            getattr(merged, name).extend(getattr(part, name))
-        merged.region_errors.extend(part.region_errors)
-    return merged
-
-
 def build(doc: Document) -> list[Script]:
     from redcaplint.frontends import python, r
+    from redcaplint.frontends._regions import build_regions
 
-    text = doc.text
+    text = doc.code_text
     r_chunks = doc.code_regions("r")
     py_chunks = doc.code_regions("python")
     scripts = []
     if r_chunks or not py_chunks:
         packages = r.packages_of("".join(text[c.start:c.end] for c in r_chunks))
-        parts, next_id = [], 0
-        for c in r_chunks:
-            part = r.build(doc, c.start, c.end, next_id, packages)
-            next_id += len(part.functions)
-            parts.append(part)
-        scripts.append(merge(doc, "r", parts))
+        scripts.append(build_regions(doc, "r", r_chunks,
+                                     lambda d, s, e, i: r.build(d, s, e, i, packages)))
     if py_chunks:
-        parts, next_id = [], 0
-        for c in py_chunks:
-            part = python.build(doc, c.start, c.end, next_id)
-            next_id += len(part.functions)
-            parts.append(part)
-        scripts.append(merge(doc, "python", parts))
+        scripts.append(build_regions(doc, "python", py_chunks, python.build))
     return scripts

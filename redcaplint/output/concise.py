@@ -5,7 +5,8 @@ def marker(f) -> str:
 
 
 def location(f) -> str:
-    cell = f"[cell {f.cell}]" if f.cell else ""
+    # `notebook.ipynb:cell 3:2:5` (a markdown cell: `cell 4 (markdown)`)
+    cell = f":cell {f.cell}" + (f" ({f.cell_type})" if f.cell_type else "") if f.cell else ""
     return f"{f.path}{cell}:{f.line}:{f.column}"
 
 

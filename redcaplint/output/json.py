@@ -23,6 +23,8 @@ def as_dict(f) -> dict:
     }
     if f.cell is not None:
         out["cell"] = f.cell
+    if f.cell_type is not None:
+        out["cell_type"] = f.cell_type
     return out
 
 
