@@ -1,0 +1,366 @@
+"""Shell front end (bash, sh, zsh): a tree-sitter-bash tree → the neutral Script model.
+
+Knows the shell: variable assignments (`X=…`, `export`, `local`), `$X`/`${X:-…}` expansions,
+functions and their positional parameters (`$1` … `$9`), `for`/`while`/`until` loops, `sleep`
+with its suffixes, `echo`/`printf` (to a file when redirected), `&`, `xargs -P` and GNU
+`parallel` as concurrent dispatch, and the command lines of `curl` and `wget`, read into one
+request: the URL, the form fields of every `-d`/`--data*`/`-F` merged into one payload (`-G`
+makes them a query string), `--max-time`/`-m`, `-X`, `-k`/`--insecure` (combined short flags
+such as `-sSk` included). A variable assigned to curl (`CURL=$(which curl)`) runs curl.
+REDCap knowledge stays in rules/data.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from redcaplint.frontends._grammars import language
+from redcaplint.frontends._treesitter import TreeBuilder, captures, first_error
+from redcaplint.model import (
+    Assign, Call, CallSite, Concat, Dict, Dispatch, EnvLookup, FunctionDef, Name, Num,
+    Option, Output, Script, Sleep, Span, Str, SyntaxProblem, Unknown, Value,
+)
+from redcaplint.source import Document
+
+LANGUAGE = "shell"
+QUERY = ("[(command) (variable_assignment) (function_definition) (for_statement)"
+         " (c_style_for_statement) (while_statement)] @n")
+_QUERY: list = []
+POSITIONAL = tuple(str(i) for i in range(1, 10))  # what a shell function's caller passes
+PRINTS = {"echo", "printf", "print"}
+SLEEP_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+CURL_NAME = re.compile(r"(?:^|/)curl$")
+# curl's short options that take a value (the rest are flags and may be combined: -sSk)
+CURL_VALUE_SHORT = set("dFXmoHuAebcwTxKErUQYyzCtP")
+CURL_LONG_VALUE = {
+    "--data", "--data-raw", "--data-binary", "--data-ascii", "--data-urlencode", "--form",
+    "--form-string", "--json", "--request", "--max-time", "--url", "--output", "--header",
+    "--user", "--user-agent", "--referer", "--cookie", "--cookie-jar", "--write-out",
+    "--upload-file", "--proxy", "--config", "--connect-timeout", "--retry", "--retry-delay",
+    "--retry-max-time", "--cacert", "--cert", "--key", "--limit-rate", "--range", "--resolve",
+    "--interface", "--dump-header", "--stderr", "--trace", "--trace-ascii", "--variable",
+}
+DATA_OPTIONS = {"-d": "&", "--data": "&", "--data-raw": "&", "--data-binary": "&", "--data-ascii": "&",
+                "--data-urlencode": None, "-F": None, "--form": None, "--form-string": None}
+WGET_VALUE = {"--post-data", "--body-data", "--timeout", "-T", "--output-document", "-O", "--header",
+              "--method", "--user", "--password", "--tries", "-t", "--wait", "-w", "--post-file"}
+DISPATCHERS = {"xargs": ("-P", "--max-procs"), "parallel": ("-j", "--jobs", "-P")}
+
+
+class _Builder(TreeBuilder):
+    def __init__(self, source: Document, start: int = 0, end: Optional[int] = None, first_id: int = 0) -> None:
+        super().__init__(source, "bash", start, end, first_id)  # the grammar's name
+        self.script.language = LANGUAGE
+        self.curl_vars: set[str] = set()  # variables that hold the curl command
+
+    # -- values -------------------------------------------------------------------------
+    def _value(self, node, span: Span, kind: str, depth: int) -> Value:
+        if kind in ("word", "number"):
+            return Str(span, self.t(node))
+        if kind == "raw_string":  # 'text': the span of the text without its quotes
+            return Str(Span(span.start + 1, max(span.start + 1, span.end - 1)), self.t(node)[1:-1])
+        if kind == "ansi_c_string":
+            return Str(span, self.t(node)[2:-1])
+        if kind == "simple_expansion" or kind == "expansion":
+            name = next((c for c in node.named_children if c.type in ("variable_name", "special_variable_name")), None)
+            if name is None:
+                return Unknown(span)
+            text = self.t(name)
+            if kind == "expansion" and len(node.named_children) > 1 and text not in POSITIONAL:
+                # `${REDCAP_API_TOKEN:?set it}`, `${X:-default}`: a variable from the environment
+                return EnvLookup(span, Str(self.span(name), text))
+            return Name(span, text)
+        if kind in ("string", "concatenation"):
+            parts: list[Value] = []
+            for child in node.named_children:
+                v = Str(self.span(child), self.t(child)) if child.type == "string_content" else self.value(child, depth + 1)
+                parts.extend(v.parts if isinstance(v, Concat) else (v,))
+            if not parts:
+                return Str(span, "")
+            if all(isinstance(p, Str) for p in parts):
+                return Str(span, "".join(p.value for p in parts))
+            return parts[0] if len(parts) == 1 and kind == "string" else Concat(span, tuple(parts))
+        if kind == "command_substitution":
+            inner = next((c for c in node.named_children if c.type == "command"), None)
+            if inner is not None:
+                name = inner.child_by_field_name("name")
+                args = [self.t(a) for a in inner.children_by_field_name("argument")]
+                if name is not None and self.t(name) in ("which", "command") and args and CURL_NAME.search(args[-1]):
+                    return Str(span, "curl")  # CURL=$(which curl), $(command -v curl)
+            return Unknown(span)
+        return Unknown(span)
+
+    def command_name(self, node) -> Optional[str]:
+        name = node.child_by_field_name("name")
+        if name is None:
+            return None
+        inner = name.named_children[0] if name.named_children else name
+        value = self.value(inner)
+        if isinstance(value, Str):
+            return "curl" if CURL_NAME.search(value.value) else value.value
+        if isinstance(value, Name) and value.name in self.curl_vars:
+            return "curl"  # "$CURL" -sS …
+        return None
+
+    # -- statements ---------------------------------------------------------------------
+    def build(self) -> Script:
+        s = self.script
+        error = first_error(self.root)
+        if error is not None:
+            s.syntax_error = SyntaxProblem(self.offset(error.start_byte), "syntax error")
+            return s
+        if not _QUERY:
+            from tree_sitter import Query
+
+            _QUERY.append(Query(language("bash"), QUERY))
+        for node in captures(_QUERY[0], self.root):
+            kind = node.type
+            if kind == "command":
+                self.on_command(node)
+            elif kind == "variable_assignment":
+                self.on_assignment(node)
+            elif kind == "function_definition":
+                self.on_function(node)
+            elif kind in ("for_statement", "c_style_for_statement"):
+                self.add_loop("for", node)
+            elif kind == "while_statement":
+                self.add_loop("while", node, with_condition=True)
+        return s
+
+    def on_assignment(self, node) -> None:
+        name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+        if name is None:
+            return
+        v = self.value(value) if value is not None else Str(self.span(node), "")
+        target = self.t(name)
+        if isinstance(v, Str) and (v.value == "curl" or CURL_NAME.search(v.value)):
+            self.curl_vars.add(target)
+        self.script.assigns.append(Assign(self.span(node), target, v))
+
+    def on_function(self, node) -> None:
+        name, body = node.child_by_field_name("name"), node.child_by_field_name("body")
+        if name is None or body is None:
+            return
+        self.function_ids += 1
+        self.script.functions.append(FunctionDef(self.function_ids, self.t(name), self.span(node),
+                                                 self.span(body), POSITIONAL))
+
+    def on_command(self, node) -> None:
+        s = self.script
+        name = self.command_name(node)
+        if name is None:
+            return
+        span = self.span(node)
+        words = node.children_by_field_name("argument")
+        args = tuple(self.value(w) for w in words)
+        if name == "curl":
+            call = self.curl(span, args)
+        elif name == "wget":
+            call = self.wget(span, args)
+        else:
+            call = Call(span, name, args)
+        s.calls.append(CallSite(call))
+        after = node.next_sibling
+        if after is not None and after.type == "&":
+            # the dispatch is the command with its `&` (it contains the call it starts)
+            s.dispatches.append(Dispatch(Span(span.start, self.offset(after.end_byte)), "background", (call,)))
+        if name == "sleep" and args:
+            s.sleeps.append(Sleep(span, _seconds(args[0])))
+        elif name in PRINTS:
+            parent = node.parent
+            redirected = parent is not None and parent.type == "redirected_statement" and any(
+                c.type == "file_redirect" and not self.t(c).lstrip("0123456789").startswith((">&", "<"))
+                for c in parent.children)
+            s.outputs.append(Output(span, "file" if redirected else "print", args))
+        elif name in DISPATCHERS:
+            self.dispatcher(span, name, args)
+
+    def dispatcher(self, span: Span, name: str, args: tuple) -> None:
+        """`xargs -P 4 curl …`, `parallel -j 8 ./pull.sh`: the command they run, concurrently."""
+        flags = DISPATCHERS[name]
+        texts = [a.value if isinstance(a, Str) else "" for a in args]
+        if not any(t in flags or any(t.startswith(f) and len(t) > len(f) for f in flags if len(f) == 2) for t in texts):
+            return
+        i = 0
+        while i < len(texts) and texts[i].startswith("-"):
+            i += 2 if texts[i] in flags or texts[i] in ("-n", "-I", "-L", "-d", "-a", "-s") else 1
+        if i >= len(texts):
+            return
+        inner = texts[i]
+        inner_span = Span(args[i].span.start, span.end)  # the command xargs runs, inside its line
+        if CURL_NAME.search(inner):
+            target = self.curl(inner_span, args[i + 1:])
+            self.script.calls.append(CallSite(target))
+        else:
+            target = Call(inner_span, inner, args[i + 1:])
+        self.script.dispatches.append(Dispatch(span, name, (target,)))
+
+    # -- curl and wget ------------------------------------------------------------------
+    def curl(self, span: Span, args: tuple) -> Call:
+        entries: list[tuple[Value, Value]] = []
+        is_open = False
+        get = False
+        url: Optional[Value] = None
+        kwargs: list[tuple[str, Value]] = []
+        i = 0
+        n = len(args)
+
+        def take(option: str, value: Optional[Value]) -> None:
+            nonlocal is_open, url
+            if value is None:
+                return
+            if option in DATA_OPTIONS:
+                opened = _form_fields(value, DATA_OPTIONS[option], entries, self.text)
+                is_open = is_open or opened
+            elif option == "--json":
+                is_open = True
+            elif option in ("-m", "--max-time"):
+                kwargs.append(("timeout", _number(value)))
+            elif option in ("-X", "--request"):
+                kwargs.append(("method", value))
+            elif option == "--url":
+                url = url or value
+
+        while i < n:
+            a = args[i]
+            text = a.value if isinstance(a, Str) else None
+            if text is None or not text.startswith("-") or text == "-":
+                url = url or a  # a positional argument: the URL
+                i += 1
+                continue
+            if text.startswith("--"):
+                opt, eq, rest = text.partition("=")
+                if opt in ("--insecure",):
+                    self.script.options.append(Option(a.span, "tls-off"))
+                elif opt in ("--get",):
+                    get = True
+                elif opt in CURL_LONG_VALUE or opt in DATA_OPTIONS:
+                    if eq:
+                        take(opt, Str(a.span, rest))
+                    else:
+                        take(opt, args[i + 1] if i + 1 < n else None)
+                        i += 1
+                i += 1
+                continue
+            # short options, possibly combined (-sSk, -sd 'x=1', -m30)
+            j = 1
+            while j < len(text):
+                c = text[j]
+                if c in CURL_VALUE_SHORT:
+                    rest = text[j + 1:]
+                    if rest:
+                        take("-" + c, Str(a.span, rest))
+                    else:
+                        take("-" + c, args[i + 1] if i + 1 < n else None)
+                        i += 1
+                    break
+                if c == "k":
+                    self.script.options.append(Option(a.span, "tls-off"))
+                elif c == "G":
+                    get = True
+                j += 1
+            i += 1
+        payload = Dict(span, tuple(entries), is_open)
+        kwargs.append(("params" if get else "data", payload))
+        return Call(span, "curl", (url,) if url is not None else (), tuple(kwargs))
+
+    def wget(self, span: Span, args: tuple) -> Call:
+        entries: list[tuple[Value, Value]] = []
+        is_open = False
+        url: Optional[Value] = None
+        kwargs: list[tuple[str, Value]] = []
+        i = 0
+        while i < len(args):
+            a = args[i]
+            text = a.value if isinstance(a, Str) else None
+            if text is None or not text.startswith("-"):
+                url = url or a
+                i += 1
+                continue
+            opt, eq, rest = text.partition("=")
+            value = Str(a.span, rest) if eq else (args[i + 1] if opt in WGET_VALUE and i + 1 < len(args) else None)
+            if not eq and opt in WGET_VALUE:
+                i += 1
+            if opt == "--no-check-certificate":
+                self.script.options.append(Option(a.span, "tls-off"))
+            elif opt in ("--post-data", "--body-data") and value is not None:
+                is_open = _form_fields(value, "&", entries, self.text) or is_open
+            elif opt == "--post-file":
+                is_open = True
+            elif opt in ("--timeout", "-T") and value is not None:
+                kwargs.append(("timeout", _number(value)))
+            i += 1
+        kwargs.append(("data", Dict(span, tuple(entries), is_open)))
+        return Call(span, "wget", (url,) if url is not None else (), tuple(kwargs))
+
+
+def _sub(text: str, p: Str, start: int, end: int) -> Str:
+    """p.value[start:end] with its own span where the value is the source text itself (a
+    word, a quoted string's content), so a fix edits just the value."""
+    if text[p.span.start:p.span.end] == p.value:
+        return Str(Span(p.span.start + start, p.span.start + end), p.value[start:end])
+    return Str(p.span, p.value[start:end])
+
+
+def _form_fields(value: Value, separator: Optional[str], entries: list, text: str) -> bool:
+    """`token=$T&content=record` (or one `name=value` for -F/--data-urlencode) → entries.
+    Returns True when the body holds fields the linter cannot read (`@file`, JSON)."""
+    parts = value.parts if isinstance(value, Concat) else (value,)
+    fields: list[list[Value]] = [[]]
+    for p in parts:
+        if isinstance(p, Str) and separator and separator in p.value:
+            at = 0
+            for k, piece in enumerate(p.value.split(separator)):
+                if k:
+                    fields.append([])
+                if piece:
+                    fields[-1].append(_sub(text, p, at, at + len(piece)))
+                at += len(piece) + len(separator)
+        else:
+            fields[-1].append(p)
+    opened = False
+    for field in fields:
+        if not field:
+            continue
+        head = field[0]
+        if not isinstance(head, Str) or "=" not in head.value:
+            opened = True  # `@body.txt`, a JSON document, `$BODY`: not fields we can see
+            continue
+        key, _, rest = head.value.partition("=")
+        tail = ([_sub(text, head, len(key) + 1, len(head.value))] if rest else []) + field[1:]
+        if not key:
+            opened = True
+            continue
+        if not tail:
+            v: Value = Str(head.span, "")
+        elif len(tail) == 1:
+            v = tail[0]
+        elif all(isinstance(t, Str) for t in tail):
+            v = Str(Span(tail[0].span.start, tail[-1].span.end), "".join(t.value for t in tail))
+        else:
+            v = Concat(head.span, tuple(tail))
+        entries.append((_sub(text, head, 0, len(key)), v))
+    return opened
+
+
+def _number(value: Value) -> Value:
+    if isinstance(value, Str):
+        try:
+            return Num(value.span, float(value.value))
+        except ValueError:
+            return value
+    return value
+
+
+def _seconds(value: Value) -> Optional[Value]:
+    """`sleep 5`, `sleep 0.5`, `sleep 1m`: seconds, when the argument is a literal."""
+    if not isinstance(value, Str):
+        return value
+    m = re.fullmatch(r"(\d+(?:\.\d*)?|\.\d+)([smhd]?)", value.value.strip())
+    if m is None:
+        return None
+    return Num(value.span, float(m.group(1)) * SLEEP_UNITS[m.group(2)])
+
+
+def build(source: Document, start: int = 0, end: Optional[int] = None, first_id: int = 0) -> Script:
+    return _Builder(source, start, end, first_id).build()
