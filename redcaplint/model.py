@@ -237,6 +237,16 @@ class Option:
 
 
 @dataclass(slots=True)
+class Decode:
+    """A JSON decode that yields objects where the API's records want associative arrays
+    (PHP `json_decode` without `true`): the front end decides from the language's rules
+    and spells the edit that asks for arrays (start, end, replacement), when it can."""
+
+    span: Span
+    edit: Optional[tuple[int, int, str]] = None
+
+
+@dataclass(slots=True)
 class SyntaxProblem:
     offset: int
     message: str
@@ -290,6 +300,7 @@ class Script:
     dispatches: list[Dispatch] = field(default_factory=list)
     options: list[Option] = field(default_factory=list)
     returns: list[Return] = field(default_factory=list)
+    decodes: list[Decode] = field(default_factory=list)
     # every string the front end built (Str, and Concat for f-strings and `+`/`%` building),
     # so rules about URLs and query strings need not walk every value again
     strings: list[Value] = field(default_factory=list)

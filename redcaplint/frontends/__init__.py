@@ -18,12 +18,12 @@ from typing import Optional
 EXTENSIONS = {
     ".py": "python", ".pyw": "python",
     ".r": "r", ".rmd": "rmarkdown", ".qmd": "rmarkdown",
-    ".php": "php", ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript",
+    ".php": "php", ".phtml": "php", ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript",
     ".sh": "shell", ".bash": "shell", ".zsh": "shell", ".ksh": "shell", ".ipynb": "notebook",
 }
 FRONT_ENDS = {"python": "redcaplint.frontends.python", "r": "redcaplint.frontends.r",
               "rmarkdown": "redcaplint.frontends.rmarkdown", "notebook": "redcaplint.frontends.notebook",
-              "shell": "redcaplint.frontends.shell",
+              "shell": "redcaplint.frontends.shell", "php": "redcaplint.frontends.php",
               "text": "redcaplint.frontends.text"}
 # files never read: their formats hold no script text (reading them only costs time)
 BINARY_EXTENSIONS = frozenset(
