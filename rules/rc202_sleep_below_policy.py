@@ -1,4 +1,5 @@
 from redcaplint.findings import Edit, Fix
+from redcaplint.model import Num
 from redcaplint.rule import Case, Rule
 
 
@@ -47,7 +48,10 @@ class SleepBelowPolicy(Rule):
             if seconds is None or seconds >= interval:
                 continue
             if self._between_api_calls(sl, scope):
-                edits = (Edit(sl.seconds.span.start, sl.seconds.span.end, f"{interval:g}"),) if sl.seconds else ()
+                # the length is replaced only where it is written in seconds (a literal); a
+                # length in other units (JavaScript's milliseconds, PHP's usleep) is described
+                edits = (Edit(sl.seconds.span.start, sl.seconds.span.end, f"{interval:g}"),) \
+                    if isinstance(sl.seconds, Num) else ()
                 self.report(sl.span, f"Sleep of {seconds:g} s between API calls; policy needs {interval:g} s",
                             Fix("unsafe", f"Sleep {interval:g} s", edits))
 

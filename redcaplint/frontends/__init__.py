@@ -18,12 +18,14 @@ from typing import Optional
 EXTENSIONS = {
     ".py": "python", ".pyw": "python",
     ".r": "r", ".rmd": "rmarkdown", ".qmd": "rmarkdown",
-    ".php": "php", ".phtml": "php", ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript",
+    ".php": "php", ".phtml": "php", ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascript",
+    ".ts": "javascript", ".mts": "javascript", ".cts": "javascript", ".tsx": "javascript",
     ".sh": "shell", ".bash": "shell", ".zsh": "shell", ".ksh": "shell", ".ipynb": "notebook",
 }
 FRONT_ENDS = {"python": "redcaplint.frontends.python", "r": "redcaplint.frontends.r",
               "rmarkdown": "redcaplint.frontends.rmarkdown", "notebook": "redcaplint.frontends.notebook",
               "shell": "redcaplint.frontends.shell", "php": "redcaplint.frontends.php",
+              "javascript": "redcaplint.frontends.javascript",
               "text": "redcaplint.frontends.text"}
 # files never read: their formats hold no script text (reading them only costs time)
 BINARY_EXTENSIONS = frozenset(

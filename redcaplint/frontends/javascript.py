@@ -1,0 +1,464 @@
+"""JavaScript / TypeScript front end (tree-sitter-javascript, tree-sitter-typescript for `.ts`
+and `.tsx`) → the neutral Script model.
+
+Knows JavaScript: `const`/`let`/`var`, `require` and `import` aliases, objects (shorthand
+properties, spreads), template strings, `process.env` as a token source, functions, arrow
+functions bound to names, class methods (`this.`, `constructor`), loops (`for`, `for…of`,
+`for…in`, `while`, `do`, `forEach`/`map` callbacks), awaited `setTimeout` promises as sleeps
+(milliseconds), `Promise.all`/`allSettled`/`race`/`any` and `forEach(async …)` as concurrent
+dispatch, `console.*`/loggers/`fs.writeFile*` as output, `URLSearchParams`/`FormData` (built
+with `append`/`set`) and `Object.assign` as payloads, and the request shapes of `fetch`,
+axios (also `axios.create` instances), jQuery and `XMLHttpRequest`: an options object given
+to a request is spread into keywords (`fetch(url, {body, signal})`, axios' config), so
+rules/data names where each part is. `rejectUnauthorized: false` and
+`NODE_TLS_REJECT_UNAUTHORIZED = "0"` turn TLS checks off. REDCap knowledge stays in rules/data.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from redcaplint.frontends._grammars import language
+from redcaplint.frontends._treesitter import TreeBuilder, captures, first_error
+from redcaplint.model import (
+    CONSTRUCTOR, Assign, Attr, BinOp, Call, CallSite, Concat, Const, Dict, Dispatch, EnvLookup,
+    FunctionDef, Item, Loop, Name, Num, Option, Output, Return, Script, Seq, Sleep, Span, Str,
+    SyntaxProblem, Unknown, Value,
+)
+from redcaplint.source import Document
+
+LANGUAGE = "javascript"
+KINDS = ["variable_declarator", "assignment_expression", "call_expression", "new_expression",
+         "function_declaration", "method_definition", "for_statement", "for_in_statement",
+         "while_statement", "do_statement", "return_statement", "arrow_function", "pair"]
+QUERY = "[" + " ".join(f"({k})" for k in KINDS) + "] @n"
+_QUERIES: dict = {}
+FUNCTION_KINDS = {"arrow_function", "function_expression", "function", "function_declaration",
+                  "generator_function_declaration", "method_definition"}
+CONSOLE = {"log": "print", "info": "log", "warn": "log", "error": "log", "debug": "log", "trace": "log"}
+LOG_METHODS = {"info", "warn", "warning", "error", "debug", "trace", "log", "fatal"}
+FILE_WRITES = {"fs.writeFileSync", "fs.writeFile", "fs.appendFileSync", "fs.appendFile",
+               "fs.promises.writeFile", "fs.promises.appendFile", "writeFile", "writeFileSync",
+               "appendFile", "appendFileSync"}
+GATHERS = {"Promise.all", "Promise.allSettled", "Promise.race", "Promise.any"}
+ITERATORS = {"forEach", "map", "flatMap", "filter", "reduce", "some", "every", "find"}
+FORM_BUILDERS = {"URLSearchParams", "FormData", "URLSearchParams.new"}
+# request functions whose options object is spread into keywords: callee → its position
+OPTION_ARG = {"fetch": 1, "axios": 0, "axios.request": 0, "axios.create": 0, "$.ajax": 0,
+              "jQuery.ajax": 0, "axios.post": 2, "axios.put": 2, "axios.patch": 2, "axios.get": 1,
+              "axios.delete": 1, "post": 2, "put": 2, "patch": 2, "get": 1, "request": 0, "delete": 1}
+CONSTANTS = {"true": True, "false": False, "null": None, "undefined": None}
+ESCAPES = {"\\n": "\n", "\\t": "\t", "\\'": "'", '\\"': '"', "\\\\": "\\", "\\`": "`"}
+_NUMBER = re.compile(r"^[0-9_.eExXa-fA-FoObBn]+$")
+
+
+class _Builder(TreeBuilder):
+    def __init__(self, source: Document, grammar: str, start: int = 0, end: Optional[int] = None,
+                 first_id: int = 0) -> None:
+        super().__init__(source, grammar, start, end, first_id)
+        self.grammar = grammar
+        self.script.language = LANGUAGE
+        self.imports: dict[str, str] = {}  # local name → module (`const ax = require("axios")`)
+        self.xhr: dict[str, dict[str, Value]] = {}  # XMLHttpRequest variable → open()/timeout
+        self.async_nodes: set[Span] = set()
+
+    # -- names --------------------------------------------------------------------------
+    def dotted(self, node) -> Optional[str]:
+        parts: list[str] = []
+        while node is not None and node.type == "member_expression" and len(parts) < 32:
+            prop = node.child_by_field_name("property")
+            if prop is None:
+                return None
+            parts.append(self.t(prop))
+            node = node.child_by_field_name("object")
+        if node is None or node.type not in ("identifier", "this"):
+            return None
+        head = self.t(node)
+        parts.append(self.imports.get(head, head))
+        return ".".join(reversed(parts))
+
+    # -- values -------------------------------------------------------------------------
+    def _value(self, node, span: Span, kind: str, depth: int) -> Value:
+        if kind == "string":
+            inner = node.named_children
+            return Str(span, "".join(ESCAPES.get(self.t(c), self.t(c)) if c.type == "escape_sequence" else self.t(c)
+                                     for c in inner))
+        if kind == "template_string":
+            parts: list[Value] = []
+            for c in node.named_children:
+                if c.type == "template_substitution":
+                    inner = c.named_children
+                    parts.append(self.value(inner[0], depth + 1) if inner else Unknown(span))
+                elif c.type == "escape_sequence":
+                    parts.append(Str(self.span(c), ESCAPES.get(self.t(c), self.t(c))))
+                else:
+                    parts.append(Str(self.span(c), self.t(c)))
+            if all(isinstance(p, Str) for p in parts):
+                return Str(span, "".join(p.value for p in parts))
+            return Concat(span, tuple(parts))
+        if kind == "number":
+            text = self.t(node).replace("_", "").rstrip("n")
+            try:
+                return Num(span, float(int(text, 0)) if text[:2].lower() in ("0x", "0o", "0b") else float(text))
+            except ValueError:
+                return Unknown(span)
+        if kind in ("true", "false", "null", "undefined"):
+            return Const(span, CONSTANTS[kind])
+        if kind == "identifier":
+            text = self.t(node)
+            if text == "undefined":
+                return Const(span, None)
+            return Name(span, self.imports.get(text, text))
+        if kind == "shorthand_property_identifier":
+            return Name(span, self.t(node))
+        if kind == "this":
+            return Name(span, "this")
+        if kind == "member_expression":
+            obj, prop = node.child_by_field_name("object"), node.child_by_field_name("property")
+            if obj is None or prop is None:
+                return Unknown(span)
+            if obj.type == "member_expression" and self.t(obj) == "process.env":
+                return EnvLookup(span, Str(self.span(prop), self.t(prop)))
+            return Attr(span, self.value(obj, depth + 1), self.t(prop))
+        if kind == "subscript_expression":
+            obj, index = node.child_by_field_name("object"), node.child_by_field_name("index")
+            if obj is None or index is None:
+                return Unknown(span)
+            key = self.value(index, depth + 1)
+            if self.t(obj) == "process.env":
+                return EnvLookup(span, key)
+            return Item(span, self.value(obj, depth + 1), key)
+        if kind == "object":
+            entries: list[tuple[Value, Value]] = []
+            for c in node.named_children:
+                ck = c.type
+                if ck == "pair":
+                    k, v = c.child_by_field_name("key"), c.child_by_field_name("value")
+                    if k is None or v is None:
+                        continue
+                    key = self.value(k, depth + 1) if k.type in ("string", "computed_property_name") \
+                        else Str(self.span(k), self.t(k))
+                    entries.append((key, self.value(v, depth + 1)))
+                elif ck == "shorthand_property_identifier":
+                    entries.append((Str(self.span(c), self.t(c)), Name(self.span(c), self.t(c))))
+                elif ck == "spread_element":
+                    inner = c.named_children
+                    if inner:
+                        entries.append((Str(self.span(c), "*"), self.value(inner[0], depth + 1)))
+            return Dict(span, tuple(entries))
+        if kind == "array":
+            return Seq(span, tuple(self.value(c, depth + 1) for c in node.named_children if c.type != "comment"))
+        if kind == "binary_expression":
+            op = node.child_by_field_name("operator")
+            op = self.t(op) if op is not None else ""
+            left = self.value(node.child_by_field_name("left"), depth + 1)
+            if op in ("||", "??"):
+                return left  # `process.env.T || ""`: the first operand is the value that matters
+            right = self.value(node.child_by_field_name("right"), depth + 1)
+            if op == "+" and (isinstance(left, (Str, Concat)) or isinstance(right, (Str, Concat))):
+                return Concat(span, _flat(left) + _flat(right))
+            return BinOp(span, op, left, right)
+        if kind == "ternary_expression":
+            return self.value(node.child_by_field_name("consequence"), depth + 1)
+        if kind in ("parenthesized_expression", "await_expression", "as_expression", "non_null_expression",
+                    "satisfies_expression", "type_assertion"):
+            inner = [c for c in node.named_children if not c.type.endswith("type") and c.type != "type_arguments"]
+            return self.value(inner[0], depth + 1) if inner else Unknown(span)
+        if kind == "unary_expression":
+            inner = self.value(node.child_by_field_name("argument"), depth + 1)
+            if isinstance(inner, Num) and self.t(node).startswith("-"):
+                return Num(span, -inner.value)
+            return Unknown(span)
+        if kind in ("call_expression", "new_expression"):
+            return self.call(node, depth)
+        return Unknown(span)
+
+    def call(self, node, depth: int = 0) -> Value:
+        span = self.span(node)
+        is_new = node.type == "new_expression"
+        func = node.child_by_field_name("constructor" if is_new else "function")
+        args_node = node.child_by_field_name("arguments")
+        if func is None:
+            return Unknown(span)
+        args: list[Value] = []
+        star = False
+        for c in args_node.named_children if args_node is not None else ():
+            if c.type == "comment":
+                continue
+            if c.type == "spread_element":
+                star = True
+                continue
+            args.append(self.value(c, depth + 1))
+        receiver: Optional[Value] = None
+        dotted = self.dotted(func) if func.type in ("identifier", "member_expression") else None
+        if func.type == "identifier":
+            callee = self.imports.get(self.t(func), self.t(func))
+        elif func.type == "member_expression":
+            obj, prop = func.child_by_field_name("object"), func.child_by_field_name("property")
+            head = obj
+            while head is not None and head.type == "member_expression":
+                head = head.child_by_field_name("object")
+            module_path = dotted is not None and head is not None and head.type == "identifier" and (
+                self.t(head) in self.imports or self.t(head) in ("JSON", "Promise", "Object", "console", "fs",
+                                                                 "AbortSignal", "$", "jQuery", "axios", "https", "http"))
+            if module_path:
+                callee = dotted
+            else:
+                callee = self.t(prop) if prop is not None else ""
+                receiver = self.value(obj, depth + 1)
+        else:
+            callee, receiver = "<call>", self.value(func, depth + 1)
+        if is_new:
+            callee = callee if receiver is None else f"{callee}"
+        base = callee.rpartition(".")[2]
+        if callee == "require" and args and isinstance(args[0], Str):
+            return Call(span, "require", tuple(args))
+        if base in FORM_BUILDERS and is_new:
+            # new URLSearchParams({…}) carries the object's fields; empty: built with append()
+            if args and isinstance(args[0], Dict):
+                return args[0]
+            return Dict(span, (), bool(args))
+        if callee == "Object.assign" and args:
+            return Dict(span, tuple((Str(a.span, "*"), a) for a in args), star)
+        if callee in ("String", "encodeURIComponent", "encodeURI") and len(args) == 1:
+            return args[0]
+        kwargs: list[tuple[str, Value]] = []
+        at = OPTION_ARG.get(callee if receiver is None else base)
+        if at is not None and len(args) > at and isinstance(args[at], Dict) and len(args) == at + 1:
+            opts = args.pop()
+            kwargs = [(k.value, v) for k, v in opts.entries if isinstance(k, Str) and k.value != "*"]
+            star = star or any(isinstance(k, Str) and k.value == "*" for k, _ in opts.entries)
+        return Call(span, callee, tuple(args), tuple(kwargs), receiver, star)
+
+    # -- statements ---------------------------------------------------------------------
+    def build(self) -> Script:
+        s = self.script
+        error = first_error(self.root)
+        if error is not None:
+            s.syntax_error = SyntaxProblem(self.offset(error.start_byte), "syntax error")
+            return s
+        query = _QUERIES.get(self.grammar)
+        if query is None:
+            from tree_sitter import Query
+
+            query = _QUERIES[self.grammar] = Query(language(self.grammar), QUERY)
+        nodes = captures(query, self.root)
+        for node in nodes:  # imports first: `axios.post` means the module wherever it is used
+            if node.type == "variable_declarator":
+                value = node.child_by_field_name("value")
+                name = node.child_by_field_name("name")
+                if value is not None and name is not None and name.type == "identifier" and value.type == "call_expression":
+                    func = value.child_by_field_name("function")
+                    args = value.child_by_field_name("arguments")
+                    if func is not None and self.t(func) == "require" and args is not None and args.named_children:
+                        self.imports[self.t(name)] = self.t(args.named_children[0]).strip("'\"`")
+        for node in self.root.named_children:
+            if node.type == "import_statement":
+                self.on_import(node)
+        for node in nodes:
+            kind = node.type
+            if kind in ("call_expression", "new_expression"):
+                self.on_call(node)
+            elif kind == "variable_declarator":
+                self.on_declarator(node)
+            elif kind == "assignment_expression":
+                self.on_assignment(node)
+            elif kind in ("function_declaration", "method_definition"):
+                name = node.child_by_field_name("name")
+                if name is not None:
+                    self.on_function(self.t(name), node)
+            elif kind in ("for_statement", "for_in_statement"):
+                self.add_loop("for", node)
+            elif kind == "while_statement":
+                self.add_loop("while", node, with_condition=True)
+            elif kind == "do_statement":
+                self.add_loop("do", node)
+            elif kind == "return_statement":
+                inner = [c for c in node.named_children if c.type != "comment"]
+                value = self.value(inner[0]) if inner else None
+                if value is not None and value.__class__ is not Unknown:
+                    s.returns.append(Return(self.span(node), value))
+            elif kind == "arrow_function":
+                body = node.child_by_field_name("body")
+                if body is not None and body.type != "statement_block":
+                    value = self.value(body)
+                    if value.__class__ is not Unknown:
+                        s.returns.append(Return(self.span(body), value))
+            elif kind == "pair":
+                key, value = node.child_by_field_name("key"), node.child_by_field_name("value")
+                if key is not None and value is not None and self.t(key).strip("'\"") == "rejectUnauthorized" \
+                        and self.t(value) in ("false", "0"):
+                    s.options.append(Option(self.span(value), "tls-off"))
+        return s
+
+    def on_import(self, node) -> None:
+        source = node.child_by_field_name("source")
+        if source is None:
+            return
+        module = self.t(source).strip("'\"`")
+        clause = next((c for c in node.named_children if c.type == "import_clause"), None)
+        for c in clause.named_children if clause is not None else ():
+            if c.type == "identifier":  # import axios from "axios"
+                self.imports[self.t(c)] = module
+            elif c.type == "namespace_import":
+                ident = [x for x in c.named_children if x.type == "identifier"]
+                if ident:
+                    self.imports[self.t(ident[-1])] = module
+            elif c.type == "named_imports":
+                for spec in c.named_children:
+                    name, alias = spec.child_by_field_name("name"), spec.child_by_field_name("alias")
+                    if name is not None:
+                        self.imports[self.t(alias or name)] = f"{module}.{self.t(name)}"
+
+    def on_declarator(self, node) -> None:
+        name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+        if name is None or value is None or name.type != "identifier":
+            return
+        target = self.t(name)
+        if value.type in FUNCTION_KINDS:
+            self.on_function(target, value)
+            return
+        v = self.value(value)
+        self.script.assigns.append(Assign(self.span(node), target, v))
+        if isinstance(v, Call) and v.callee == "XMLHttpRequest":
+            self.xhr[target] = {}
+
+    def on_assignment(self, node) -> None:
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if left is None or right is None:
+            return
+        span = self.span(node)
+        if right.type in FUNCTION_KINDS and left.type == "identifier":
+            self.on_function(self.t(left), right)
+            return
+        value = self.value(right)
+        if left.type == "identifier":
+            self.script.assigns.append(Assign(span, self.t(left), value))
+        elif left.type == "member_expression":
+            obj, prop = left.child_by_field_name("object"), left.child_by_field_name("property")
+            if obj is None or prop is None:
+                return
+            target, attr = self.t(obj), self.t(prop)
+            if target == "process.env" and attr == "NODE_TLS_REJECT_UNAUTHORIZED" and \
+                    isinstance(value, (Str, Num)) and str(getattr(value, "value", "")) in ("0", "0.0"):
+                self.script.options.append(Option(self.span(right), "tls-off"))
+            if target in self.xhr and attr == "timeout":
+                self.xhr[target]["timeout"] = value
+            self.script.assigns.append(Assign(span, target, value, "attr", Str(self.span(prop), attr)))
+        elif left.type == "subscript_expression":
+            obj, index = left.child_by_field_name("object"), left.child_by_field_name("index")
+            if obj is not None and index is not None and obj.type == "identifier":
+                self.script.assigns.append(Assign(span, self.t(obj), value, "item", self.value(index)))
+
+    def on_function(self, name: str, node) -> None:
+        body, params = node.child_by_field_name("body"), node.child_by_field_name("parameters")
+        if body is None:
+            return
+        names: list[str] = []
+        single = node.child_by_field_name("parameter")  # `x => …`
+        for p in ([single] if single is not None else params.named_children if params is not None else ()):
+            if p.type == "identifier":
+                names.append(self.t(p))
+            elif p.type in ("assignment_pattern", "required_parameter", "optional_parameter"):
+                inner = p.child_by_field_name("left") or p.child_by_field_name("pattern") or (p.named_children[0] if p.named_children else None)
+                names.append(self.t(inner) if inner is not None and inner.type == "identifier" else "")
+            elif p.type == "rest_pattern":
+                names.append("*")
+            else:
+                names.append("")
+        owner = None
+        if node.type == "method_definition":
+            cls = node.parent.parent if node.parent is not None else None
+            cname = cls.child_by_field_name("name") if cls is not None else None
+            owner = self.t(cname) if cname is not None else ""
+            if name == "constructor":
+                name = CONSTRUCTOR
+        is_async = any(c.type == "async" for c in node.children)
+        self.function_ids += 1
+        self.script.functions.append(FunctionDef(self.function_ids, name, self.span(node), self.span(body),
+                                                 tuple(names), is_async, owner))
+
+    def on_call(self, node) -> None:
+        value = self.value(node)
+        s = self.script
+        if isinstance(value, Dict):
+            return
+        if not isinstance(value, Call):
+            return
+        call = value
+        span, callee = call.span, call.callee
+        base = callee.rpartition(".")[2]
+        receiver_name = call.receiver.name if isinstance(call.receiver, Name) else None
+        if receiver_name in self.xhr:
+            call = self.xhr_call(receiver_name, call)
+        s.calls.append(CallSite(call))  # an async function runs when called: awaited or not
+        if receiver_name and base in ("append", "set") and len(call.args) == 2:
+            # params.append("content", "record") on a URLSearchParams / FormData
+            s.assigns.append(Assign(span, receiver_name, call.args[1], "item", call.args[0]))
+        if callee in ("setTimeout", "timers.setTimeout", "timers/promises.setTimeout"):
+            ms = call.args[1] if len(call.args) > 1 and callee == "setTimeout" else call.args[0] if call.args else None
+            if callee == "setTimeout" and not (call.args and isinstance(call.args[0], Name)):
+                return  # setTimeout(doSomething, ms) schedules work; only a resolve() is a wait
+            s.sleeps.append(Sleep(span, BinOp(span, "/", ms, Num(span, 1000)) if ms is not None else None))
+            return
+        if callee.startswith("console."):
+            s.outputs.append(Output(span, CONSOLE.get(base, "print"), call.args))
+            return
+        if call.receiver is not None and base in LOG_METHODS and _loggerish(call.receiver):
+            s.outputs.append(Output(span, "log", call.args))
+            return
+        if callee in FILE_WRITES and len(call.args) >= 2:
+            s.outputs.append(Output(span, "file", call.args[1:2]))
+            return
+        if callee in GATHERS:
+            s.dispatches.append(Dispatch(span, "gather", call.args))
+            return
+        if call.receiver is not None and base in ITERATORS and call.args:
+            args_node = node.child_by_field_name("arguments")
+            fn_node = args_node.named_children[0] if args_node is not None and args_node.named_children else None
+            fn = call.args[0]
+            if fn_node is not None and fn_node.type in FUNCTION_KINDS and any(c.type == "async" for c in fn_node.children) \
+                    and base in ("forEach", "map"):
+                # forEach(async id => …): one un-awaited async callback per element, all at once
+                s.dispatches.append(Dispatch(span, "async-each", (fn,)))
+                return
+            s.loops.append(Loop("map", span, fn.span))
+            if isinstance(fn, Name):
+                s.calls.append(CallSite(Call(fn.span, fn.name), reference=True))
+
+    def xhr_call(self, handle: str, call: Call) -> Call:
+        """XMLHttpRequest is handle-based: `open(method, url)`, `timeout = …`, `send(body)`."""
+        state = self.xhr[handle]
+        if call.callee == "open" and len(call.args) >= 2:
+            state["url"] = call.args[1]
+            return call
+        if call.callee == "send":
+            kwargs = [("url", state["url"])] if "url" in state else []
+            if call.args:
+                kwargs.append(("data", call.args[0]))
+            if "timeout" in state:
+                kwargs.append(("timeout", state["timeout"]))
+            return Call(call.span, "XMLHttpRequest.send", (), tuple(kwargs))
+        return call
+
+
+def _flat(value: Value) -> tuple[Value, ...]:
+    return value.parts if isinstance(value, Concat) else (value,)
+
+
+def _loggerish(receiver: Value) -> bool:
+    text = receiver.name if isinstance(receiver, Name) else receiver.attr if isinstance(receiver, Attr) else ""
+    return "log" in text.lower()
+
+
+def grammar_for(path: str) -> str:
+    low = path.lower()
+    if low.endswith(".tsx"):
+        return "tsx"
+    if low.endswith((".ts", ".mts", ".cts")):
+        return "typescript"
+    return "javascript"
+
+
+def build(source: Document, start: int = 0, end: Optional[int] = None, first_id: int = 0) -> Script:
+    return _Builder(source, grammar_for(source.path), start, end, first_id).build()
