@@ -861,6 +861,17 @@ def _client_call(an: Analysis, call: Call, scope: int, lib: str, spec: dict, met
     operation, _, content = op_content.partition(" ")
     mapping = spec.get("params", {})
     raw = _param_names([mapping.get(p, p) for p in positional], call, mapping)
+    options = raw.pop("**", None)
+    star = call.star
+    if options is not None:
+        # a method that takes its parameters as one array/dict (PHPCap `exportRecordsAp([...])`)
+        entries = an.dict_entries(options, scope)
+        if entries is None:
+            star = True
+        else:
+            for k, (v, site) in entries[0].items():
+                raw[mapping.get(k, k)] = site
+            star = star or entries[1]
     defaults = spec.get("defaults", {}).get(method, {})
     value_maps = spec.get("value_maps", {})
     params = {}
@@ -872,7 +883,7 @@ def _client_call(an: Analysis, call: Call, scope: int, lib: str, spec: dict, met
         params[k] = ApiParam(k, resolved, v.span)
     for k, v in defaults.items():
         params.setdefault(k, ApiParam(k, Str(call.span, v), call.span))
-    api = ApiCall(call.span, "client", lib, method, scope, params, call.star)
+    api = ApiCall(call.span, "client", lib, method, scope, params, star)
     api.content = content
     api.operation = operation
     api.timeout = "client"
