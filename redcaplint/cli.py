@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Optional
 
 from redcaplint import __version__
-from redcaplint.output import FORMATS
+from redcaplint.output import DOCUMENTS, FORMATS
 
 
 class UsageError(Exception):
@@ -48,7 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--extend-select", type=_codes, default=[], help="add to the selection")
     c.add_argument("--ignore", type=_codes, default=[], help="rule codes or prefixes to disable")
     c.add_argument("--output-format", choices=FORMATS, default=None,
-                   help="text, concise or json (default: $REDCAPLINT_OUTPUT_FORMAT, else text)")
+                   help=f"{', '.join(FORMATS)} (default: $REDCAPLINT_OUTPUT_FORMAT, else text)")
+    c.add_argument("-o", "--output-file", metavar="PATH", help="write the report to PATH (atomically)")
+    c.add_argument("--show-suppressed", action="store_true",
+                   help="SARIF: include findings suppressed inline, marked as suppressed")
+    c.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
+    c.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE and exit 0")
     c.add_argument("--statistics", action="store_true", help="count findings per rule")
     c.add_argument("--config", metavar="FILE", help="use this configuration file")
     c.add_argument("--isolated", action="store_true", help="ignore configuration files")
@@ -334,7 +339,7 @@ def _progress(total: int):
 
 
 def report(results, args) -> int:
-    from redcaplint.output import formatter
+    from redcaplint.files import printable
 
     findings = sorted((f for r in results for f in r.findings), key=lambda f: f.sort_key())
     skipped = Counter()
@@ -353,14 +358,28 @@ def report(results, args) -> int:
     for reason, n in sorted(skipped.items()):
         # once per run, not once per file
         print(f"redcaplint: {n} {reason}", file=sys.stderr)
+    if getattr(args, "write_baseline", None):
+        from redcaplint.baseline import write_baseline
+
+        write_baseline(args.write_baseline, findings)
+        print(f"redcaplint: recorded {len(findings)} finding{'s' if len(findings) != 1 else ''} "
+              f"in {printable(args.write_baseline)}", file=sys.stderr)
+        return 2 if had_error else 0
+    matched = 0
+    if getattr(args, "baseline", None):
+        from redcaplint.baseline import new_findings
+
+        findings, matched = new_findings(args.baseline, findings)
     status = 2 if had_error else (1 if findings and not getattr(args, "exit_zero", False) else 0)
-    color = _use_color(args)
-    out = sys.stdout
+    color = _use_color(args) and not getattr(args, "output_file", None)
+    suppressed = ([f for r in results for f in r.suppressed_findings]
+                  if getattr(args, "show_suppressed", False) else [])
     try:
-        formatter(args.output_format)(findings, out, color)
-        if args.statistics:
-            _statistics(findings, out)
-        out.flush()
+        if getattr(args, "output_file", None):
+            _write_report(args.output_file, lambda out: _emit(args, findings, out, color, suppressed))
+        else:
+            _emit(args, findings, sys.stdout, color, suppressed)
+            sys.stdout.flush()
     except BrokenPipeError:
         # the reader stopped (`| head -1`): the status still says whether there were findings
         silence_stdout()
@@ -368,7 +387,10 @@ def report(results, args) -> int:
     except OSError as exc:  # stdout on a full disk (/dev/full)
         silence_stdout()
         raise UsageError(f"cannot write the report: {exc.strerror or exc}") from None
-    if not args.quiet and args.output_format != "json":
+    if matched:
+        print(f"redcaplint: {matched} finding{'s' if matched != 1 else ''} matched the baseline "
+              f"{printable(args.baseline)} (not reported)", file=sys.stderr)
+    if not args.quiet and (args.output_format not in DOCUMENTS or getattr(args, "output_file", None)):
         fixable = sum(1 for f in findings if f.fix is not None and f.fix.edits and f.fix.applicability == "safe")
         suppressed = sum(r.suppressed for r in results)
         linted = sum(1 for r in results if r.linted)
@@ -380,6 +402,44 @@ def report(results, args) -> int:
         print(summary + "." if findings else f"All checks passed ({linted} file{'s' if linted != 1 else ''}).",
               file=sys.stderr)
     return status
+
+
+def _emit(args, findings, out, color: bool, suppressed) -> None:
+    from redcaplint.output import formatter
+    from redcaplint.output.sarif import TooManyResults
+
+    try:
+        formatter(args.output_format)(findings, out, color, suppressed=suppressed)
+    except TooManyResults as exc:
+        raise UsageError(str(exc)) from None
+    if args.statistics:
+        _statistics(findings, out)
+
+
+def _write_report(path: str, emit) -> None:
+    """The whole report or nothing: written beside its target, then renamed over it."""
+    import tempfile
+
+    from redcaplint.files import printable
+
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".redcaplint-", dir=folder)
+    except OSError as exc:
+        raise UsageError(f"cannot write {printable(path)}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            from redcaplint.masking import MaskingStream
+
+            masked = MaskingStream(out)
+            emit(masked)
+            masked.flush()
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise UsageError(f"cannot write {printable(path)}: {exc.strerror or exc}") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def _statistics(findings, out) -> None:

@@ -32,6 +32,7 @@ class FileResult:
     error: bool = False  # an internal error (exit 2)
     skipped: Optional[str] = None  # why a whole language was skipped (said once per run)
     suppressed: int = 0
+    suppressed_findings: list[Finding] = field(default_factory=list)  # for SARIF's --show-suppressed
     linted: bool = False  # the file was read and analysed (perhaps by the token scan only)
     partial: Optional[str] = None  # why only the token scan ran on this language (said once per run)
 
@@ -93,7 +94,7 @@ def lint_text(text: str, display: str, language: str, config: Config, rules: lis
     ignored = config.ignored_for(display)
     seen = set()
 
-    def add(rule, span: Span, message: str, fix: Optional[Fix]) -> None:
+    def add(rule, span: Span, message: str, fix: Optional[Fix], into: Optional[list] = None) -> None:
         if source.cells and fix is not None and fix.edits:
             # edits are offsets into the document's text, which is not the notebook file's
             # (JSON): the fix is described, not offered as edits
@@ -113,7 +114,11 @@ def lint_text(text: str, display: str, language: str, config: Config, rules: lis
         # the snippet is cut from the document's own lines (a notebook's cell lines are not)
         (dl, dc), (del_, dec) = source.line_col(span.start), source.line_col(max(span.start, span.end))
         finding.extra["source"], finding.extra["caret"] = snippet(source, dl, dc, del_, dec)
-        result.findings.append(_masked(finding))
+        finding.extra["anchor"] = source.line_text(dl)  # masked with the rest: the fingerprint's text
+        if fix is not None and fix.edits:
+            # the edits' positions as line/column ranges (SARIF's replacements)
+            finding.extra["edit_regions"] = [source.line_col(e.start) + source.line_col(e.end) for e in fix.edits]
+        (result.findings if into is None else into).append(_masked(finding))
 
     def is_ignored(code: str) -> bool:
         return bool(ignored) and any(code.startswith(c) or c == "ALL" for c in ignored)
@@ -129,6 +134,7 @@ def lint_text(text: str, display: str, language: str, config: Config, rules: lis
         # is not the document's): both sides count them the same way
         if table and suppressing(table, rule.code, source.line_col(span.start)[0]) is not None:
             result.suppressed += 1
+            add(rule, span, message, fix, result.suppressed_findings)
             continue
         add(rule, span, message, fix)
     # the suppressions themselves (never suppressible inline)
@@ -148,7 +154,38 @@ def lint_text(text: str, display: str, language: str, config: Config, rules: lis
                 add(known["RC003"], d.span, "Unused suppression: it suppressed nothing in this run",
                     Fix("safe", "Remove the unused suppression", (Edit(start, end, ""),)))
     result.findings.sort(key=Finding.sort_key)
+    fingerprint(result.findings + sorted(result.suppressed_findings, key=Finding.sort_key), _root_relative(display, config))
     return result
+
+
+def _root_relative(display: str, config: Config) -> str:
+    """The path as seen from the project root (where the configuration is), so a baseline
+    matches whichever folder the run starts from."""
+    root = getattr(config, "root", None)
+    if not root or display == "-":
+        return display.replace(os.sep, "/")
+    try:
+        rel = os.path.relpath(os.path.abspath(display), os.path.abspath(root))
+    except ValueError:  # another drive (Windows)
+        return display.replace(os.sep, "/")
+    return (display if rel.startswith("..") else rel).replace(os.sep, "/")
+
+
+def fingerprint(findings: list[Finding], path: str) -> None:
+    """One identity per finding that survives unrelated edits: the rule, the path, the masked
+    text of the anchor line without its whitespace, and its index among identical ones (not
+    the line number, so moving code does not make old findings new). Computed once, here;
+    baselines, SARIF's partialFingerprints and GitLab's fingerprint all read it."""
+    import hashlib
+
+    count: dict[tuple, int] = {}
+    for f in findings:
+        text = "".join(mask(f.extra.get("anchor", "")).split())
+        key = (f.code, path, text)
+        n = count[key] = count.get(key, -1) + 1
+        # 20 hex digits: never the length of a token (32/64), so no output masks it
+        f.fingerprint = hashlib.sha256("\0".join((*key, str(n))).encode("utf-8", "surrogatepass")).hexdigest()[:20]
+        f.extra.pop("anchor", None)
 
 
 def snippet(source: Document, line: int, col: int, end_line: int, end_col: int) -> tuple[list[str], tuple[int, int]]:

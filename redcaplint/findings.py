@@ -36,6 +36,7 @@ class Finding:
     cell: Optional[int] = None
     extra: dict = field(default_factory=dict)
     cell_type: Optional[str] = None  # a notebook's markdown or raw cell (`cell` counts all cells)
+    fingerprint: str = ""  # stable identity (engine.fingerprint): baselines, SARIF, GitLab
 
     def sort_key(self) -> tuple:
         return (self.path, self.start, self.line, self.column, self.code)

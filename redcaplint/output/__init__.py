@@ -1,17 +1,15 @@
-"""Formatters: name → function(findings, stream, options). Every formatter receives findings
-that the engine has already masked; none of them reads source files."""
+"""Formatters: name → function(findings, stream, color, suppressed=()). Every formatter
+receives findings that the engine has already masked; none of them reads source files."""
 from __future__ import annotations
 
-FORMATS = ("text", "concise", "json")
+import importlib
+
+FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab")
+# formats that are one machine-read document: the summary goes to stderr, never into it
+DOCUMENTS = ("json", "sarif", "gitlab")
 
 
 def formatter(name: str):
-    if name == "text":
-        from redcaplint.output.text import write
-    elif name == "concise":
-        from redcaplint.output.concise import write
-    elif name == "json":
-        from redcaplint.output.json import write
-    else:
+    if name not in FORMATS:
         raise ValueError(name)
-    return write
+    return importlib.import_module(f"redcaplint.output.{name}").write

@@ -10,6 +10,6 @@ def location(f) -> str:
     return f"{f.path}{cell}:{f.line}:{f.column}"
 
 
-def write(findings, stream, color: bool = False) -> None:
+def write(findings, stream, color: bool = False, **_) -> None:
     for f in findings:
         stream.write(f"{location(f)}: {f.code} {marker(f)}{f.message}\n")

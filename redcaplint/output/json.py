@@ -28,6 +28,6 @@ def as_dict(f) -> dict:
     return out
 
 
-def write(findings, stream, color: bool = False) -> None:
+def write(findings, stream, color: bool = False, **_) -> None:
     json.dump([as_dict(f) for f in findings], stream, indent=2, ensure_ascii=False)
     stream.write("\n")

@@ -4,7 +4,7 @@ from redcaplint.output.concise import location, marker
 STYLE = {"error": "bold red", "warning": "bold yellow", "note": "bold cyan"}
 
 
-def write(findings, stream, color: bool = False) -> None:
+def write(findings, stream, color: bool = False, **_) -> None:
     console = None
     if color:
         from rich.console import Console
