@@ -114,7 +114,10 @@ def lint_text(text: str, display: str, language: str, config: Config, rules: lis
         # the snippet is cut from the document's own lines (a notebook's cell lines are not)
         (dl, dc), (del_, dec) = source.line_col(span.start), source.line_col(max(span.start, span.end))
         finding.extra["source"], finding.extra["caret"] = snippet(source, dl, dc, del_, dec)
-        finding.extra["anchor"] = source.line_text(dl)  # masked with the rest: the fingerprint's text
+        # the fingerprint's text: the anchor line around the finding (a window, so a line with
+        # a thousand findings costs a thousand windows, not a thousand copies of the line)
+        lo = max(source.line_start(dl), span.start - 120)
+        finding.extra["anchor"] = source.text[lo:span.start + 120].split("\n", 1)[0]
         if fix is not None and fix.edits:
             # the edits' positions as line/column ranges (SARIF's replacements)
             finding.extra["edit_regions"] = [source.line_col(e.start) + source.line_col(e.end) for e in fix.edits]
