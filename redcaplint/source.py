@@ -15,8 +15,9 @@ from typing import NamedTuple, Optional
 
 class Region(NamedTuple):
     """[start, end) of the text: `code` in `language`, `prose` (Markdown; a notebook's
-    markdown or raw cell, `language` saying which), or `output` (a notebook cell's outputs,
-    shown on the last line of the cell's source)."""
+    markdown or raw cell, `language` saying which), `output` (a notebook cell's outputs,
+    shown on the last line of the cell's source), or `inline`: code of another language inside
+    a cell (a notebook's `!curl …` line, shell)."""
 
     kind: str
     start: int
@@ -44,6 +45,7 @@ class Document:
     problem: Optional[tuple[int, str]] = None  # not readable as its format: (offset, why) for RC001
     _starts: list[int] = field(default_factory=list, repr=False)
     _region_starts: list[int] = field(default_factory=list, repr=False)
+    _shown: list[Region] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         if not self.regions:
@@ -63,13 +65,15 @@ class Document:
         if not self.cells:
             return Location(None, line, col)
         if not self._region_starts:
-            self._region_starts = [r.start for r in self.regions]
+            # the regions a user sees (cells); `inline` ones (a notebook's `!curl` line) lie inside them
+            self._shown = [r for r in self.regions if r.kind != "inline"]
+            self._region_starts = [r.start for r in self._shown]
         i = max(0, bisect.bisect_right(self._region_starts, offset) - 1)
-        region = self.regions[i]
+        region = self._shown[i]
         first = self.line_col(region.start)[0]
         if region.kind == "output":
             # an output is shown on its cell: the last line of the cell's source
-            code = next((r for r in reversed(self.regions[:i]) if r.kind == "code" and r.cell == region.cell), None)
+            code = next((r for r in reversed(self._shown[:i]) if r.kind == "code" and r.cell == region.cell), None)
             last = self.line_col(max(code.start, code.end - 1))[0] - self.line_col(code.start)[0] + 1 if code else 1
             return Location(region.cell, last, 1)
         return Location(region.cell, line - first + 1, col, region.language if region.kind == "prose" else None)

@@ -12,7 +12,8 @@ IPython syntax is set aside before parsing — line magics (`%matplotlib`), shel
 (`!pip …`, `files = !ls`), help (`obj?`, `??obj`) and cell magics (`%%time` keeps its Python
 body; `%%bash`, `%%html` … are not Python) — by turning the line into a comment of the same
 length in the text the front ends parse (`Document.code`), so offsets are unchanged and the
-snippets still show the real line. Reading is a plain JSON read (nbformat's schema is not
+snippets still show the real line. A `!curl …`/`!wget …` line is also an `inline` shell region,
+linted by the shell front end. Reading is a plain JSON read (nbformat's schema is not
 needed for this and would cost a second pass).
 """
 from __future__ import annotations
@@ -32,6 +33,7 @@ IPYTHON_LINE = re.compile(
 PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun", "debug", "pypy", "python", "python3"}
 KERNELS = {"python": "python", "python3": "python", "ipython": "python", "r": "r"}
 TEXT_MIME = ("text/", "application/json", "application/javascript")
+SHELL_REQUEST = re.compile(r"\b(?:curl|wget)\b")
 
 
 def _source(cell: dict) -> str:
@@ -114,8 +116,11 @@ def document(path: str, text: str) -> Document:
         kind, body = cell.get("cell_type"), _source(cell)
         if kind == "code":
             code_index += 1
-            language, code = _set_aside(body, kernel)
+            language, code, shell = _set_aside(body, kernel)
+            start = pos
             add("code", body, language, code_index, code)
+            for a, b in shell:
+                regions.append(Region("inline", start + a, start + b, "shell", code_index))
             outputs = _outputs_text(cell)
             if outputs:
                 add("output", outputs, None, code_index, " " * len(outputs))
@@ -126,8 +131,9 @@ def document(path: str, text: str) -> Document:
                     code="".join(parsed), cells=True)
 
 
-def _set_aside(body: str, kernel: Optional[str]) -> tuple[Optional[str], str]:
-    """The cell's language and its text with IPython-only lines turned into comments."""
+def _set_aside(body: str, kernel: Optional[str]) -> tuple[Optional[str], str, list[tuple[int, int]]]:
+    """The cell's language, its text with IPython-only lines turned into comments, and where
+    its `!curl …`/`!wget …` lines are (linted as shell)."""
     lines = body.splitlines(keepends=True)
     language = kernel
     if lines and lines[0].lstrip().startswith("%%"):
@@ -135,12 +141,17 @@ def _set_aside(body: str, kernel: Optional[str]) -> tuple[Optional[str], str]:
         if not magic or magic[0] not in PYTHON_CELL_MAGICS:
             language = "other"  # %%bash, %%html, %%writefile …: not this kernel's language
     out = []
+    shell: list[tuple[int, int]] = []
+    at = 0
     for line in lines:
         if IPYTHON_LINE.match(line):
             i = len(line) - len(line.lstrip())
+            if line[i:i + 1] == "!" and SHELL_REQUEST.search(line):
+                shell.append((at + i + 1, at + len(line.rstrip("\r\n"))))
             line = line[:i] + "#" + line[i + 1:]
         out.append(line)
-    return language, "".join(out)
+        at += len(line)
+    return language, "".join(out), shell
 
 
 def build(doc: Document) -> list[Script]:
@@ -158,4 +169,9 @@ def build(doc: Document) -> list[Script]:
     if r_cells:
         packages = r.packages_of("".join(doc.code_text[c.start:c.end] for c in r_cells))
         scripts.append(build_regions(doc, "r", r_cells, lambda d, s, e, i: r.build(d, s, e, i, packages)))
+    shell_lines = [x for x in doc.regions if x.kind == "inline" and x.language == "shell"]
+    if shell_lines:
+        from redcaplint.frontends import shell
+
+        scripts.append(build_regions(doc, "shell", shell_lines, shell.build))
     return scripts
