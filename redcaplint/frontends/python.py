@@ -81,15 +81,23 @@ SUSPECT_KINDS = ("print_statement", "exec_statement")
 _ONLY_AST = 0x400  # ast.PyCF_ONLY_AST, without importing ast
 _ERROR_AT = re.compile(r"(?:parser error: )?error at (\d+):(\d+)")
 # Python 2 forms tree-sitter-python accepts without an ERROR node: a hint sends the file to
-# libcst (which decides) and CPython's own parser (which says where)
-_PY2_HINTS = re.compile(
-    r"^[ \t]*except[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:"  # except E, e:
-    r"|^[ \t]*print[ \t]*>>"  # print >>f, x
-    r"|^[ \t]*raise[ \t]+[\w.]+[ \t]*,"  # raise E, "message"
-    r"|<>|`"  # a <> b, `x`
-    r"|\b[uU][rR][\"']"  # ur"..."
-    r"|[=(,\[][ \t]*0[0-7]+\b|\b\d+[lL]\b",  # 0777, 10L
-    re.M)
+# libcst (which decides) and CPython's own parser (which says where). One pattern per form,
+# each gated by a substring test or led by a character class (an alternation of them all, or
+# a leading \b, costs a regex attempt at every offset of every file).
+_PY2_LINES = re.compile(
+    r"^[ \t]*(?:except[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:|print[ \t]*>>|raise[ \t]+[\w.]+[ \t]*,)", re.M)
+_PY2_LITERALS = re.compile(r"[=(,\[][ \t]*0[0-7]+\b|[0-9][lL](?!\w)")
+_UR_PREFIXES = ('ur"', "ur'", 'uR"', "uR'", 'Ur"', "Ur'", 'UR"', "UR'")
+
+
+def _py2_hint(text: str) -> bool:
+    if "`" in text or "<>" in text or any(p in text for p in _UR_PREFIXES):
+        return True
+    if ("except" in text or "print" in text or "raise" in text) and _PY2_LINES.search(text):
+        return True
+    return _PY2_LITERALS.search(text) is not None
+
+
 _STRING_PREFIX = re.compile(r"^[rRbBuUfFtT]*")
 CONSTANTS = {"true": True, "false": False, "none": None}
 
@@ -367,7 +375,7 @@ class _Builder(TreeBuilder):
         error = first_error(self.root)
         suspect = error if error is not None else next((n for n in nodes if n.type in SUSPECT_KINDS), None)
         region = self.text[self.start:self.end]
-        if suspect is not None or _PY2_HINTS.search(region):
+        if suspect is not None or _py2_hint(region):
             at = self.offset(suspect.start_byte) - self.base if suspect is not None else None
             problem = syntax_problem(region, at, self.base, hard=error is not None)
             if problem is not None:
