@@ -43,8 +43,9 @@ FILE_WRITES = {"fs.writeFileSync", "fs.writeFile", "fs.appendFileSync", "fs.appe
 GATHERS = {"Promise.all", "Promise.allSettled", "Promise.race", "Promise.any"}
 ITERATORS = {"forEach", "map", "flatMap", "filter", "reduce", "some", "every", "find"}
 FORM_BUILDERS = {"URLSearchParams", "FormData", "URLSearchParams.new"}
+PASS_THROUGH = {"toString", "trim"}  # methods whose result carries the receiver's parameters
 # request functions whose options object is spread into keywords: callee → its position
-OPTION_ARG = {"fetch": 1, "axios": 0, "axios.request": 0, "axios.create": 0, "$.ajax": 0,
+OPTION_ARG = {"fetch": 1, "node-fetch": 1, "cross-fetch": 1, "isomorphic-fetch": 1, "undici.fetch": 1, "axios": 0, "axios.request": 0, "axios.create": 0, "$.ajax": 0,
               "jQuery.ajax": 0, "axios.post": 2, "axios.put": 2, "axios.patch": 2, "axios.get": 1,
               "axios.delete": 1, "post": 2, "put": 2, "patch": 2, "get": 1, "request": 0, "delete": 1}
 CONSTANTS = {"true": True, "false": False, "null": None, "undefined": None}
@@ -214,10 +215,11 @@ class _Builder(TreeBuilder):
         if callee == "require" and args and isinstance(args[0], Str):
             return Call(span, "require", tuple(args))
         if base in FORM_BUILDERS and is_new:
-            # new URLSearchParams({…}) carries the object's fields; empty: built with append()
-            if args and isinstance(args[0], Dict):
-                return args[0]
-            return Dict(span, (), bool(args))
+            # new URLSearchParams({…}) / (params) carries the object's fields; empty: built
+            # with append()
+            return args[0] if args else Dict(span, ())
+        if callee in PASS_THROUGH and receiver is not None and not args:
+            return receiver  # new URLSearchParams({...}).toString(): the same fields, encoded
         if callee == "Object.assign" and args:
             return Dict(span, tuple((Str(a.span, "*"), a) for a in args), star)
         if callee in ("String", "encodeURIComponent", "encodeURI") and len(args) == 1:
@@ -344,7 +346,11 @@ class _Builder(TreeBuilder):
                 self.script.options.append(Option(self.span(right), "tls-off"))
             if target in self.xhr and attr == "timeout":
                 self.xhr[target]["timeout"] = value
-            self.script.assigns.append(Assign(span, target, value, "attr", Str(self.span(prop), attr)))
+            key = Str(self.span(prop), attr)
+            self.script.assigns.append(Assign(span, target, value, "attr", key))
+            if target != "this" and obj.type == "identifier":
+                # `body.token = …` on a plain object is also one of its entries
+                self.script.assigns.append(Assign(span, target, value, "item", key))
         elif left.type == "subscript_expression":
             obj, index = left.child_by_field_name("object"), left.child_by_field_name("index")
             if obj is not None and index is not None and obj.type == "identifier":
