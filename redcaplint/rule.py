@@ -32,7 +32,6 @@ class Rule:
     severity: ClassVar[str] = "warning"
     fix: ClassVar[str] = "none"  # safe, unsafe, suggestion, none
     default_enabled: ClassVar[bool] = True  # False: only when a selector names it (not ALL)
-    languages: ClassVar[tuple[str, ...]] = ("python",)
     VALID: ClassVar[list[Case]] = []
     INVALID: ClassVar[list[Case]] = []
 
@@ -68,3 +67,11 @@ class RuleContext:
     analysis: "Analysis"
     config: "Config"
     report: Callable
+
+    def spelling(self, key: str):
+        """How the script's language writes something a fix needs (`env_token`, `json_encode`,
+        `true_of`, `timeout_keyword`), from its front end's SPELLINGS; None where it has none.
+        Rules never keep a per-language table."""
+        from redcaplint.frontends import front_end
+
+        return getattr(front_end(self.script.language), "SPELLINGS", {}).get(key)

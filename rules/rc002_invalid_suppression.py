@@ -30,7 +30,6 @@ class InvalidSuppression(Rule):
     code = "RC002"
     name = "invalid-suppression"
     severity = "warning"
-    languages = ("python", "r", "rmarkdown", "text")
     VALID = [Case("x = 1  # redcaplint: ignore[RC101]\n"), Case("x = 1  # redcaplint: ignore -- generated\n"),
              Case("x = 1  # noqa: E501\n")]
     INVALID = [Case("# ruleid: RC002\nx = 1  # redcaplint: ignore RC101\n"),

@@ -32,7 +32,6 @@ class UnusedSuppression(Rule):
     severity = "warning"
     fix = "safe"
     default_enabled = False
-    languages = ("python", "r", "rmarkdown", "text")
     VALID = [Case('TOKEN = "0123456789ABCDEF0123456789ABCDEF"  # redcaplint: ignore[RC101]\n')]
     INVALID = [Case('import os\n# ruleid: RC003\nTOKEN = os.environ["T"]  # redcaplint: ignore\n')]
 

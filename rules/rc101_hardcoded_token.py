@@ -10,13 +10,6 @@ from redcaplint.tokens import HEX_RUN, is_placeholder, is_token_format, sha256
 # `token = "…"`, `"token": "…"`, `token="…"`, `'token' => '…'`, `token <- "…"`, `token=…` (shell)
 CONTEXT_BEFORE = re.compile(
     r"(?i)(token|api_?key|apikey)\w*[\"'\]]?\s*(?:=>|<-|:=|=|:)\s*(?:\w+\()?\s*[\"'`]?$")
-ENV_SPELLING = {
-    "python": 'os.environ["REDCAP_API_TOKEN"]',
-    "r": 'Sys.getenv("REDCAP_API_TOKEN")',
-    "php": "getenv('REDCAP_API_TOKEN')",
-    "javascript": "process.env.REDCAP_API_TOKEN",
-    "shell": '"$REDCAP_API_TOKEN"',
-}
 
 
 class HardcodedToken(Rule):
@@ -99,7 +92,7 @@ class HardcodedToken(Rule):
 
     def _fix(self, text: str, start: int, end: int):
         quote = text[start - 1:start] if start else ""
-        env = ENV_SPELLING.get(self.ctx.script.language, ENV_SPELLING["python"])
+        env = self.ctx.spelling("env_token") or "an environment variable"
         description = f"Read the token from the environment: {env}"
         if quote in ("'", '"') and text[end:end + 1] == quote:
             return Fix("unsafe", description, (Edit(start - 1, end + 1, env),))

@@ -53,12 +53,9 @@ class TlsVerificationDisabled(Rule):
     def _off(value) -> bool:
         return (isinstance(value, Const) and value.value is False) or (isinstance(value, Num) and value.value == 0)
 
-    # the literal that turns a check off → the one that turns it on, in each language's spelling
-    ON = {"False": "True", "FALSE": "TRUE", "F": "T", "0": "1", "0L": "1L", "false": "true"}
-
     def _fix(self, value):
         text = self._text(value)
-        if text in self.ON:
-            return Fix("safe", "Turn certificate verification back on",
-                       (Edit(value.span.start, value.span.end, self.ON[text]),))
+        on = (self.ctx.spelling("true_of") or {}).get(text)  # the literal that turns it back on
+        if on is not None:
+            return Fix("safe", "Turn certificate verification back on", (Edit(value.span.start, value.span.end, on),))
         return Fix("suggestion", "Keep certificate verification on (the default)")

@@ -46,8 +46,6 @@ class DataNotJsonEncoded(Rule):
     INVALID = [Case('import requests\nrequests.post(U, data={"token": T, "content": "record",\n'
                     '    # ruleid: RC302\n    "data": [{"record_id": "1"}]}, timeout=5)\n')]
 
-    ENCODE = {"python": "json.dumps({})", "r": "jsonlite::toJSON({})", "php": "json_encode({})",
-              "javascript": "JSON.stringify({})"}
 
     def check(self) -> None:
         for api in self.ctx.facts.api_calls:
@@ -60,7 +58,7 @@ class DataNotJsonEncoded(Rule):
             if not native:
                 continue
             fix = Fix("suggestion", "Encode the data as JSON")
-            template = self.ENCODE.get(self.ctx.script.language)
+            template = self.ctx.spelling("json_encode")
             if template and param_str(api, "format") == "json":
                 text = self.ctx.script.source.text[p.site.start:p.site.end]
                 fix = Fix("safe", "Encode the data as JSON", (Edit(p.site.start, p.site.end, template.format(text)),))

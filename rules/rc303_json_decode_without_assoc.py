@@ -34,7 +34,6 @@ class JsonDecodeWithoutAssoc(Rule):
     name = "json-decode-without-assoc"
     severity = "error"
     fix = "safe"
-    languages = ("php",)
     VALID = [Case("<?php\n$r = json_decode($body, true);\n$m = json_decode($raw, null, 512, JSON_OBJECT_AS_ARRAY);\n",
                   "case.php")]
     INVALID = [Case("<?php\n// ruleid: RC303\n$r = json_decode($body);\n", "case.php"),

@@ -47,11 +47,12 @@ class MissingTimeout(Rule):
             self.report(span, f"API request with {detail}", self._fix(api, span))
 
     def _fix(self, api, span):
-        """Python keyword calls: add `timeout=60` before the closing parenthesis."""
+        """Languages with keyword arguments: add one before the closing parenthesis."""
         text = self.ctx.script.source.text
-        if self.ctx.script.language != "python" or api.timeout != "missing" or text[span.end - 1:span.end] != ")":
+        keyword = self.ctx.spelling("timeout_keyword")
+        if keyword is None or api.timeout != "missing" or text[span.end - 1:span.end] != ")":
             return Fix("suggestion", "Add a timeout (e.g. 60 s)")
         inside = text[span.start:span.end - 1].rstrip()
         sep = "" if inside.endswith(("(", ",")) else ", "
         at = span.start + len(inside)
-        return Fix("unsafe", "Add timeout=60", (Edit(at, at, f"{sep}timeout=60"),))
+        return Fix("unsafe", f"Add {keyword}", (Edit(at, at, f"{sep}{keyword}"),))

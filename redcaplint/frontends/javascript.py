@@ -28,6 +28,12 @@ from redcaplint.model import (
 from redcaplint.source import Document
 
 LANGUAGE = "javascript"
+# what fixes need, in this language's spelling (RuleContext.spelling)
+SPELLINGS = {
+    "env_token": "process.env.REDCAP_API_TOKEN",
+    "json_encode": "JSON.stringify({})",
+    "true_of": {"false": "true", "0": "1"},
+}
 KINDS = ["variable_declarator", "assignment_expression", "call_expression", "new_expression",
          "function_declaration", "method_definition", "for_statement", "for_in_statement",
          "while_statement", "do_statement", "return_statement", "arrow_function", "pair"]

@@ -25,6 +25,12 @@ from redcaplint.model import (
 from redcaplint.source import Document
 
 LANGUAGE = "php"
+# what fixes need, in this language's spelling (RuleContext.spelling)
+SPELLINGS = {
+    "env_token": "getenv('REDCAP_API_TOKEN')",
+    "json_encode": "json_encode({})",
+    "true_of": {"false": "true", "FALSE": "TRUE", "0": "1"},
+}
 KINDS = ["assignment_expression", "augmented_assignment_expression", "function_call_expression",
          "member_call_expression", "scoped_call_expression", "object_creation_expression",
          "function_definition", "method_declaration", "for_statement", "foreach_statement",

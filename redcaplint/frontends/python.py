@@ -25,6 +25,13 @@ from redcaplint.frontends._treesitter import TreeBuilder, captures, first_error
 from redcaplint.source import Document
 
 LANGUAGE = "python"
+# what fixes need, in this language's spelling (RuleContext.spelling)
+SPELLINGS = {
+    "env_token": 'os.environ["REDCAP_API_TOKEN"]',
+    "json_encode": "json.dumps({})",
+    "true_of": {"False": "True", "0": "1"},
+    "timeout_keyword": "timeout=60",  # a keyword argument added before the closing parenthesis
+}
 
 SLEEPS = {"time.sleep", "asyncio.sleep", "trio.sleep", "anyio.sleep", "gevent.sleep"}
 ENV_READERS = {"os.getenv", "os.environ.get", "os.environ.setdefault", "dotenv.get_key",

@@ -20,6 +20,12 @@ from redcaplint.frontends._treesitter import TreeBuilder, captures, first_error
 from redcaplint.source import Document
 
 LANGUAGE = "r"
+# what fixes need, in this language's spelling (RuleContext.spelling)
+SPELLINGS = {
+    "env_token": 'Sys.getenv("REDCAP_API_TOKEN")',
+    "json_encode": "jsonlite::toJSON({})",
+    "true_of": {"FALSE": "TRUE", "F": "T", "0": "1", "0L": "1L"},
+}
 
 SLEEPS = {"Sys.sleep", "base::Sys.sleep"}
 OUTPUTS = {"print": "print", "cat": "print", "message": "log", "writeLines": "file", "write": "file",

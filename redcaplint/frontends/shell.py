@@ -23,6 +23,10 @@ from redcaplint.model import (
 from redcaplint.source import Document
 
 LANGUAGE = "shell"
+# what fixes need, in this language's spelling (RuleContext.spelling)
+SPELLINGS = {
+    "env_token": '"$REDCAP_API_TOKEN"',
+}
 QUERY = ("[(command) (variable_assignment) (function_definition) (for_statement)"
          " (c_style_for_statement) (while_statement)] @n")
 _QUERY: list = []
