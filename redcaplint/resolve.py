@@ -841,6 +841,12 @@ def _timeout(an: Analysis, call: Call, scope: int, spec: dict, ctor: Optional[Ca
         value = call.args[idx]
     if value is None and ctor is not None:
         value = ctor.kwarg(name)
+        for key in spec.get("options_keywords", []) if value is None else ():
+            # a client made with its options: crul::HttpClient$new(opts = list(timeout = 30))
+            opts = ctor.kwarg(key)
+            opts = an.resolve(opts, scope) if opts is not None else None
+            if isinstance(opts, Dict):
+                value = next((v for k, v in opts.entries if isinstance(k, Str) and k.value == name), None)
     if value is None and isinstance(call.receiver, Name) and call.receiver.name in an.mounted_timeouts():
         return "set"  # a transport adapter with a default timeout mounted on the session
     if value is None:

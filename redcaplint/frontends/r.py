@@ -213,7 +213,10 @@ class _Builder(TreeBuilder):
                 return Unknown(span)
             receiver = self.value(lhs, depth + 1)
             callee = _name_text(self.t(rhs))
-            if callee == "new" and isinstance(receiver, Name):
+            if callee == "new" and lhs.type == "namespace_operator":  # crul::HttpClient$new(...)
+                receiver = Name(self.span(lhs), self.t(lhs).replace("`", ""))
+                callee, receiver = f"{receiver.name}$new", None
+            elif callee == "new" and isinstance(receiver, Name):
                 # an R6/reference class constructor: `redcap_project$new(...)`; a class of
                 # this file is called by its own name (its constructor method runs)
                 cls = receiver.name
