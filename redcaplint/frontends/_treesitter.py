@@ -7,12 +7,13 @@ import bisect
 import re
 from typing import Optional
 
-from redcaplint.frontends._grammars import parser
-from redcaplint.model import Concat, Loop, Script, Span, Str, Unknown, Value
+from redcaplint.frontends._grammars import language, parser
+from redcaplint.model import Concat, Loop, Script, Span, Str, SyntaxProblem, Unknown, Value
 from redcaplint.source import Document
 
 MAX_DEPTH = 60  # value conversion depth; deeper expressions become Unknown (never recurse unbounded)
 _new_tuple = tuple.__new__
+_QUERIES: dict[tuple[str, str], object] = {}  # (grammar, query text) → compiled Query
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
@@ -77,6 +78,7 @@ class TreeBuilder:
         end = len(self.text) if end is None else end
         region = self.text[start:end] if (start or end != len(self.text)) else self.text
         data = region.encode("utf-8", "surrogatepass")
+        self.grammar = language
         self.tree = parser(language).parse(data)
         self.root = self.tree.root_node
         self.base = start
@@ -125,6 +127,22 @@ class TreeBuilder:
             if cached.__class__ is Str or cached.__class__ is Concat:
                 self.script.strings.append(cached)
         return cached
+
+    def nodes(self, query_text: str) -> list:
+        """The nodes a front end's query picks, in document order (compiled once per grammar)."""
+        key = (self.grammar, query_text)
+        query = _QUERIES.get(key)
+        if query is None:
+            from tree_sitter import Query
+
+            query = _QUERIES[key] = Query(language(self.grammar), query_text)
+        return captures(query, self.root)
+
+    def tree_problem(self) -> Optional[SyntaxProblem]:
+        """RC001 at the tree's first ERROR or MISSING node, for grammars whose tree is trusted
+        as it is (Python confirms with libcst, R points at an unclosed bracket)."""
+        error = first_error(self.root)
+        return None if error is None else SyntaxProblem(self.offset(error.start_byte), "syntax error")
 
     def add_loop(self, kind: str, node, with_condition: bool = False) -> None:
         """A loop statement; a `while` condition runs once per iteration, so it is part of

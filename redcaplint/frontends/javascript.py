@@ -18,12 +18,11 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from redcaplint.frontends._grammars import language
-from redcaplint.frontends._treesitter import TreeBuilder, captures, first_error
+from redcaplint.frontends._treesitter import TreeBuilder
 from redcaplint.model import (
     CONSTRUCTOR, Assign, Attr, BinOp, Call, CallSite, Concat, Const, Dict, Dispatch, EnvLookup,
     FunctionDef, Item, Loop, Name, Num, Option, Output, Return, Script, Seq, Sleep, Span, Str,
-    SyntaxProblem, Unknown, Value,
+    Unknown, Value,
 )
 from redcaplint.source import Document
 
@@ -38,7 +37,6 @@ KINDS = ["variable_declarator", "assignment_expression", "call_expression", "new
          "function_declaration", "method_definition", "for_statement", "for_in_statement",
          "while_statement", "do_statement", "return_statement", "arrow_function", "pair"]
 QUERY = "[" + " ".join(f"({k})" for k in KINDS) + "] @n"
-_QUERIES: dict = {}
 FUNCTION_KINDS = {"arrow_function", "function_expression", "function", "function_declaration",
                   "generator_function_declaration", "method_definition"}
 CONSOLE = {"log": "print", "info": "log", "warn": "log", "error": "log", "debug": "log", "trace": "log"}
@@ -241,16 +239,10 @@ class _Builder(TreeBuilder):
     # -- statements ---------------------------------------------------------------------
     def build(self) -> Script:
         s = self.script
-        error = first_error(self.root)
-        if error is not None:
-            s.syntax_error = SyntaxProblem(self.offset(error.start_byte), "syntax error")
+        s.syntax_error = self.tree_problem()
+        if s.syntax_error is not None:
             return s
-        query = _QUERIES.get(self.grammar)
-        if query is None:
-            from tree_sitter import Query
-
-            query = _QUERIES[self.grammar] = Query(language(self.grammar), QUERY)
-        nodes = captures(query, self.root)
+        nodes = self.nodes(QUERY)
         for node in nodes:  # imports first: `axios.post` means the module wherever it is used
             if node.type == "variable_declarator":
                 value = node.child_by_field_name("value")

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from typing import Optional
 
-from redcaplint.frontends._grammars import language
-from redcaplint.frontends._treesitter import TreeBuilder, captures, first_error
+from redcaplint.frontends._treesitter import TreeBuilder
 from redcaplint.model import (
     CONSTRUCTOR, Assign, Attr, BinOp, Call, CallSite, Concat, Const, Decode, Dict, EnvLookup,
     FunctionDef, Item, Loop, Name, Num, Option, Output, Return, Script, Seq, Sleep, Span, Str,
-    SyntaxProblem, Unknown, Value,
+    Unknown, Value,
 )
 from redcaplint.source import Document
 
@@ -37,7 +36,6 @@ KINDS = ["assignment_expression", "augmented_assignment_expression", "function_c
          "while_statement", "do_statement", "echo_statement", "print_intrinsic", "return_statement",
          "const_element"]
 QUERY = "[" + " ".join(f"({k})" for k in KINDS) + "] @n"
-_QUERY: list = []
 CALL_KINDS = {"function_call_expression", "member_call_expression", "scoped_call_expression",
               "object_creation_expression"}
 ENV_READERS = {"getenv"}
@@ -233,15 +231,10 @@ class _Builder(TreeBuilder):
     # -- statements ---------------------------------------------------------------------
     def build(self) -> Script:
         s = self.script
-        error = first_error(self.root)
-        if error is not None:
-            s.syntax_error = SyntaxProblem(self.offset(error.start_byte), "syntax error")
+        s.syntax_error = self.tree_problem()
+        if s.syntax_error is not None:
             return s
-        if not _QUERY:
-            from tree_sitter import Query
-
-            _QUERY.append(Query(language(LANGUAGE), QUERY))
-        for node in captures(_QUERY[0], self.root):
+        for node in self.nodes(QUERY):
             kind = node.type
             if kind in CALL_KINDS:
                 self.on_call(node)

@@ -20,8 +20,7 @@ from redcaplint.model import (
     Item, Loop, Name, Num, Option, Output, Return, Script, Seq, Sleep, Span, Str, SyntaxProblem,
     Unknown, Value,
 )
-from redcaplint.frontends._grammars import language
-from redcaplint.frontends._treesitter import TreeBuilder, captures, first_error
+from redcaplint.frontends._treesitter import TreeBuilder, first_error
 from redcaplint.source import Document
 
 LANGUAGE = "python"
@@ -82,7 +81,6 @@ KINDS = [
 ]
 # `with X() as name` binds name (not `except E as e`): the query says which as_pattern
 QUERY = "[" + " ".join(f"({k})" for k in KINDS) + "] @n\n(with_item (as_pattern) @with_as)"
-_QUERY: list = []
 # Python 2 statements: tree-sitter parses them without an ERROR; libcst then decides
 SUSPECT_KINDS = ("print_statement", "exec_statement")
 _ONLY_AST = 0x400  # ast.PyCF_ONLY_AST, without importing ast
@@ -374,11 +372,7 @@ class _Builder(TreeBuilder):
     # -- statements ---------------------------------------------------------------------
     def build(self) -> Script:
         s = self.script
-        if not _QUERY:
-            from tree_sitter import Query
-
-            _QUERY.append(Query(language(LANGUAGE), QUERY))
-        nodes = captures(_QUERY[0], self.root)
+        nodes = self.nodes(QUERY)
         error = first_error(self.root)
         suspect = error if error is not None else next((n for n in nodes if n.type in SUSPECT_KINDS), None)
         region = self.text[self.start:self.end]

@@ -10,13 +10,12 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from redcaplint.frontends._grammars import language
 from redcaplint.model import (
     CONSTRUCTOR, Assign, Attr, BinOp, Call, CallSite, Concat, Const, Dict, Dispatch, EnvLookup,
     FunctionDef, Item, Loop, Name, Num, Option, Output, Return, Script, Seq, Sleep, Span, Str,
     SyntaxProblem, Unknown, Value,
 )
-from redcaplint.frontends._treesitter import TreeBuilder, captures, first_error
+from redcaplint.frontends._treesitter import TreeBuilder, first_error
 from redcaplint.source import Document
 
 LANGUAGE = "r"
@@ -87,7 +86,6 @@ LIBRARY_CALLS = {"library", "require", "requireNamespace", "suppressPackageStart
 # (`operator: ["<-" …]`) makes tree-sitter's cursor keep a pending state per nesting level,
 # quadratic on a long pipe chain (measured: 20 s for 4,000 pipes, against 0.02 s).
 QUERY = "[(call) (binary_operator) (for_statement) (while_statement) (repeat_statement)] @n"
-_QUERY: list = []
 ASSIGN_LEFT = {"<-", "<<-", "=", ":="}
 ASSIGN_RIGHT = {"->", "->>"}
 STATEMENT_OPERATORS = ASSIGN_LEFT | ASSIGN_RIGHT | {"|>", "special"}
@@ -272,11 +270,7 @@ class _Builder(TreeBuilder):
             else:
                 s.syntax_error = SyntaxProblem(at, "syntax error")
             return s
-        if not _QUERY:
-            from tree_sitter import Query
-
-            _QUERY.append(Query(language(LANGUAGE), QUERY))
-        for node in captures(_QUERY[0], self.root):
+        for node in self.nodes(QUERY):
             kind = node.type
             if kind == "call":
                 self.on_call(node)

@@ -14,11 +14,10 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from redcaplint.frontends._grammars import language
-from redcaplint.frontends._treesitter import TreeBuilder, captures, first_error
+from redcaplint.frontends._treesitter import TreeBuilder
 from redcaplint.model import (
     Assign, Call, CallSite, Concat, Dict, Dispatch, EnvLookup, FunctionDef, Name, Num,
-    Option, Output, Script, Sleep, Span, Str, SyntaxProblem, Unknown, Value,
+    Option, Output, Script, Sleep, Span, Str, Unknown, Value,
 )
 from redcaplint.source import Document
 
@@ -29,7 +28,6 @@ SPELLINGS = {
 }
 QUERY = ("[(command) (variable_assignment) (function_definition) (for_statement)"
          " (c_style_for_statement) (while_statement)] @n")
-_QUERY: list = []
 POSITIONAL = tuple(str(i) for i in range(1, 10))  # what a shell function's caller passes
 PRINTS = {"echo", "printf", "print"}
 SLEEP_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -109,15 +107,10 @@ class _Builder(TreeBuilder):
     # -- statements ---------------------------------------------------------------------
     def build(self) -> Script:
         s = self.script
-        error = first_error(self.root)
-        if error is not None:
-            s.syntax_error = SyntaxProblem(self.offset(error.start_byte), "syntax error")
+        s.syntax_error = self.tree_problem()
+        if s.syntax_error is not None:
             return s
-        if not _QUERY:
-            from tree_sitter import Query
-
-            _QUERY.append(Query(language("bash"), QUERY))
-        for node in captures(_QUERY[0], self.root):
+        for node in self.nodes(QUERY):
             kind = node.type
             if kind == "command":
                 self.on_command(node)
