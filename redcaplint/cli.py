@@ -37,6 +37,13 @@ def _codes(text: str) -> list[str]:
     return codes
 
 
+def _patterns(text: str) -> list[str]:
+    found = [p.strip() for p in text.split(",") if p.strip()]
+    if not found:
+        raise argparse.ArgumentTypeError("no patterns given")
+    return found
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="redcaplint", description="A linter for REDCap API scripts.")
     p.add_argument("--version", action="version", version=f"redcaplint {__version__}")
@@ -44,9 +51,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="lint files and folders (default: .)")
     c.add_argument("paths", nargs="*", default=None, metavar="PATH")
-    c.add_argument("--select", type=_codes, help="rule codes or prefixes to enable (RC2,RC101)")
-    c.add_argument("--extend-select", type=_codes, default=[], help="add to the selection")
-    c.add_argument("--ignore", type=_codes, default=[], help="rule codes or prefixes to disable")
+    # repeated options accumulate (`--select RC1 --select RC2`), as ruff's do
+    c.add_argument("--select", type=_codes, action="extend", help="rule codes or prefixes to enable (RC2,RC101)")
+    c.add_argument("--extend-select", type=_codes, action="extend", default=[], help="add to the selection")
+    c.add_argument("--ignore", type=_codes, action="extend", default=[], help="rule codes or prefixes to disable")
+    c.add_argument("--exclude", type=_patterns, action="extend", default=None,
+                   help="file patterns to skip, replacing the configuration's `exclude`")
+    c.add_argument("--extend-exclude", type=_patterns, action="extend", default=[],
+                   help="file patterns to skip, in addition to `exclude`")
+    c.add_argument("--show-files", action="store_true", help="list the files that would be checked, and exit")
+    c.add_argument("--show-settings", action="store_true", help="print the settings in effect, and exit")
     c.add_argument("--output-format", choices=FORMATS, default=None,
                    help=f"{', '.join(FORMATS)} (default: $REDCAPLINT_OUTPUT_FORMAT, else text)")
     c.add_argument("-o", "--output-file", metavar="PATH", help="write the report to PATH (atomically)")
@@ -278,6 +292,10 @@ def cmd_check(args) -> int:
     select = args.select if args.select is not None else config.select
     select = select + config.extend_select + args.extend_select
     rules = enabled(select, config.ignore + args.ignore)
+    exclude = (config.exclude if getattr(args, "exclude", None) is None else args.exclude) \
+        + config.extend_exclude + getattr(args, "extend_exclude", [])
+    if getattr(args, "show_settings", False):
+        return _show_settings(config, rules, exclude)
     if args.jobs < 0:
         raise UsageError("--jobs must be 0 (all cores) or more")
     from redcaplint.files import printable
@@ -311,7 +329,11 @@ def cmd_check(args) -> int:
         if missing:
             raise UsageError(f"no such file or directory: {printable(missing[0])}")
         targets = [(t.path, t.display, t.language) for t in
-                   discover(paths, config.exclude + config.extend_exclude, config.root, args.force_exclude)]
+                   discover(paths, exclude, config.root, args.force_exclude)]
+        if getattr(args, "show_files", False):
+            for _, display, language in sorted(targets, key=lambda t: t[1]):
+                print(f"{display}\t{language}")
+            return 0
         jobs = args.jobs or engine.default_jobs([t[0] for t in targets])
         progress = _progress(len(targets))
         results = list(engine.lint_many(targets, config, rules, jobs, progress))
@@ -402,6 +424,32 @@ def report(results, args) -> int:
         print(summary + "." if findings else f"All checks passed ({linted} file{'s' if linted != 1 else ''}).",
               file=sys.stderr)
     return status
+
+
+def _show_settings(config, rules, exclude) -> int:
+    """The settings in effect, as a `[tool.redcaplint]` table a user can paste."""
+    import json
+
+    def toml(value) -> str:
+        if isinstance(value, list):
+            return "[" + ", ".join(toml(v) for v in value) + "]"
+        if isinstance(value, dict):
+            return "{" + ", ".join(f"{toml(k)} = {toml(v)}" for k, v in value.items()) + "}"
+        if isinstance(value, str):
+            return json.dumps(value)
+        return f"{value:g}" if isinstance(value, float) else str(value)
+
+    print(f"# configuration: {config.path or '(none: defaults)'}; project root: {config.root}")
+    print("[tool.redcaplint]")
+    print(f"enabled-rules = {toml([r.code for r in rules])}")
+    print(f"exclude = {toml(exclude)}")
+    print(f"per-file-ignores = {toml(config.per_file_ignores)}")
+    print(f"severity = {toml(config.severity)}")
+    print(f"# allowed-tokens: {'set' if config.allowed_tokens else 'none'} (values are never shown)")
+    print(f"max-requests-per-minute = {toml(config.max_requests_per_minute)}")
+    print(f"large-export-interval-seconds = {toml(config.large_export_interval)}")
+    print(f"batch-size-threshold = {config.batch_threshold}")
+    return 0
 
 
 def _emit(args, findings, out, color: bool, suppressed) -> None:
