@@ -32,8 +32,10 @@ class TokenInUrl(Rule):
     name = "token-in-url"
     fix = "suggestion"
     VALID = [Case('body = {"token": TOKEN, "content": "version"}\n'),
+             Case('link = f"{FRONTEND}/login?token={token}"\n'),
              Case('import requests\nrequests.post("https://oauth2.googleapis.com/revoke", params={"token": creds.token}, timeout=9)\n')]
-    INVALID = [Case('# ruleid: RC103\nurl = f"{API_URL}?token={TOKEN}&content=version"\n')]
+    INVALID = [Case('# ruleid: RC103\nurl = f"{API_URL}?token={TOKEN}&content=version"\n'),
+               Case('# ruleid: RC103\nurl = f"{HOST}/redcap/api/?token={TOKEN}&content=version"\n')]
 
     def check(self) -> None:
         seen = set()
@@ -76,8 +78,17 @@ class TokenInUrl(Rule):
             text = part.value
             m = LITERAL_QUERY_TOKEN.search(text) or (
                 QUERY_TOKEN.search(text) if i + 1 < len(parts) and not isinstance(parts[i + 1], Str) else None)
-            if m and (m.group(1) == "?" or seen_query or "?" in text[:m.start()]):
+            if m and (m.group(1) == "?" or seen_query or "?" in text[:m.start()]) and _could_be_api(text[:m.start()]):
                 return True
             if "?" in text or text.lower().startswith("http"):
                 seen_query = True
         return False
+
+
+def _could_be_api(before: str) -> bool:
+    """The URL text written before the query: REDCap's endpoint is `…/api/` (or a variable). A
+    path that names another page (`/login?token=…`, an app's own sign-in link) is not it."""
+    path = before.split("?", 1)[0].lower()
+    if "/" not in path:
+        return True  # `${API_URL}?token=`, `API + "?token="`: the endpoint is a variable
+    return "redcap" in path or path.rstrip("/").endswith("/api") or path.endswith("/api/")
