@@ -346,6 +346,14 @@ class Analysis:
                 value, scope, pos = found
                 depth += 1
                 continue
+            if isinstance(value, Attr):
+                # `self.base_payload`: an attribute assigned once in the file is that value
+                found = self.attr_assigns.get(value.attr)
+                if not found or len(found) != 1 or found[0][0].span.contains(value.span):
+                    return value
+                a, sc = found[0]
+                value, scope, pos, depth = a.value, sc, a.span.start, depth + 1
+                continue
             if isinstance(value, Item):
                 # `cfg["token"]`: the entry of a dict the linter can see
                 base = self.resolve(value.base, scope, pos, depth + 1)
