@@ -396,11 +396,12 @@ def report(results, args) -> int:
     color = _use_color(args) and not getattr(args, "output_file", None)
     suppressed = ([f for r in results for f in r.suppressed_findings]
                   if getattr(args, "show_suppressed", False) else [])
+    files = [r.display for r in results if r.linted]
     try:
         if getattr(args, "output_file", None):
-            _write_report(args.output_file, lambda out: _emit(args, findings, out, color, suppressed))
+            _write_report(args.output_file, lambda out: _emit(args, findings, out, color, suppressed, files))
         else:
-            _emit(args, findings, sys.stdout, color, suppressed)
+            _emit(args, findings, sys.stdout, color, suppressed, files)
             sys.stdout.flush()
     except BrokenPipeError:
         # the reader stopped (`| head -1`): the status still says whether there were findings
@@ -452,12 +453,12 @@ def _show_settings(config, rules, exclude) -> int:
     return 0
 
 
-def _emit(args, findings, out, color: bool, suppressed) -> None:
+def _emit(args, findings, out, color: bool, suppressed, files=()) -> None:
     from redcaplint.output import formatter
     from redcaplint.output.sarif import TooManyResults
 
     try:
-        formatter(args.output_format)(findings, out, color, suppressed=suppressed)
+        formatter(args.output_format)(findings, out, color, suppressed=suppressed, files=files)
     except TooManyResults as exc:
         raise UsageError(str(exc)) from None
     if args.statistics:

@@ -181,3 +181,17 @@ def test_github_action_run_step(tmp_path, fail, status):
     assert "sarif-file=out.sarif" in (tmp_path / "github_output").read_text()
     if SCHEMA.is_file():
         _validator().validate(sarif)
+
+
+def test_junit_one_case_per_file_one_failure_per_finding(tmp_path):
+    from xml.etree import ElementTree as ET
+
+    (tmp_path / "bad.py").write_text(BAD)
+    (tmp_path / "clean.py").write_text("x = 1\n")
+    out = run("check", "--isolated", "--output-format", "junit", ".", cwd=tmp_path)
+    assert out.returncode == 1
+    suite = ET.fromstring(out.stdout).find("testsuite")
+    cases = {c.get("name"): c.findall("failure") for c in suite.findall("testcase")}
+    assert set(cases) == {"bad.py", "clean.py"} and cases["clean.py"] == []
+    assert {f.get("type") for f in cases["bad.py"]} >= {"RC201", "RC501"}
+    assert suite.get("tests") == "2" and suite.get("failures") == "1"

@@ -133,6 +133,6 @@ def document(findings, suppressed=()) -> dict:
     }
 
 
-def write(findings, stream, color: bool = False, suppressed=()) -> None:
+def write(findings, stream, color: bool = False, suppressed=(), **_) -> None:
     json.dump(document(findings, suppressed), stream, indent=2, ensure_ascii=False)
     stream.write("\n")
