@@ -56,7 +56,9 @@ def test_grammar_loaded_once():
 
 @pytest.mark.parametrize("name,code", [("python", b"x = 1\n"), ("r", b"x <- 1\n"), ("php", b"<p><?php echo 1; ?></p>"),
                                        ("bash", b"curl -sS $U\n"), ("javascript", b"await fetch(u);\n"),
-                                       ("typescript", b"const x: number = 1;\n"), ("tsx", b"const e = <a/>;\n")])
+                                       ("typescript", b"const x: number = 1;\n"), ("tsx", b"const e = <a/>;\n"),
+                                       ("ruby", b"sleep 1\n"),
+                                       ("java", b"class A { void f() { int x = 1; } }\n")])
 def test_every_grammar_loads_from_its_wheel(name, code):
     """Every grammar the front ends use or will use comes from a wheel, on every supported
     Python, with no download: each loads and parses a line without an error."""

@@ -77,6 +77,10 @@ class TreeBuilder:
         self.text = source.code_text  # what is parsed: magics set aside, offsets unchanged
         end = len(self.text) if end is None else end
         region = self.text[start:end] if (start or end != len(self.text)) else self.text
+        if "\x00" in region:
+            # a NUL is never code; some grammars' scanners (tree-sitter-perl) loop on one for
+            # ever. A space of the same width keeps every offset.
+            region = region.replace("\x00", " ")
         data = region.encode("utf-8", "surrogatepass")
         self.grammar = language
         self.tree = parser(language).parse(data)
