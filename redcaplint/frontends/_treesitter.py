@@ -37,6 +37,14 @@ class ByteMap:
         return byte - (self.extra[i - 1] if i else 0)
 
 
+def joined(span: Span, parts) -> Value:
+    """An interpolated string in any language: one Str when every part is literal text, else a
+    Concat of its parts (what rules about URLs and tokens read)."""
+    if all(p.__class__ is Str for p in parts):
+        return Str(span, "".join(p.value for p in parts))
+    return Concat(span, tuple(parts))
+
+
 def captures(query, root) -> list:
     """The nodes a query captures, in document order, a node before the nodes inside it
     (one C pass picks them; Python sees only what a front end asked for)."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from redcaplint.frontends._treesitter import TreeBuilder
+from redcaplint.frontends._treesitter import TreeBuilder, joined
 from redcaplint.model import (
     CONSTRUCTOR, Assign, Attr, BinOp, Call, CallSite, Concat, Const, Dict, Dispatch, EnvLookup,
     FunctionDef, Item, Loop, Name, Num, Option, Output, Return, Script, Seq, Sleep, Span, Str,
@@ -98,9 +98,7 @@ class _Builder(TreeBuilder):
                     parts.append(Str(self.span(c), ESCAPES.get(self.t(c), self.t(c))))
                 else:
                     parts.append(Str(self.span(c), self.t(c)))
-            if all(isinstance(p, Str) for p in parts):
-                return Str(span, "".join(p.value for p in parts))
-            return Concat(span, tuple(parts))
+            return joined(span, parts)
         if kind == "number":
             text = self.t(node).replace("_", "").rstrip("n")
             try:

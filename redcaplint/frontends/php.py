@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from redcaplint.frontends._treesitter import TreeBuilder
+from redcaplint.frontends._treesitter import TreeBuilder, joined
 from redcaplint.model import (
     CONSTRUCTOR, Assign, Attr, BinOp, Call, CallSite, Concat, Const, Decode, Dict, EnvLookup,
     FunctionDef, Item, Loop, Name, Num, Option, Output, Return, Script, Seq, Sleep, Span, Str,
@@ -78,9 +78,7 @@ class _Builder(TreeBuilder):
                     parts.append(Str(self.span(c), {"\\n": "\n", "\\t": "\t", "\\$": "$", '\\"': '"'}.get(self.t(c), self.t(c))))
                 else:
                     parts.append(self.value(c, depth + 1))
-            if all(isinstance(p, Str) for p in parts):
-                return Str(span, "".join(p.value for p in parts))
-            return Concat(span, tuple(parts))
+            return joined(span, parts)
         if kind in ("integer", "float"):
             try:
                 return Num(span, float(self.t(node).replace("_", "")))

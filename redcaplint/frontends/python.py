@@ -20,7 +20,7 @@ from redcaplint.model import (
     Item, Loop, Name, Num, Option, Output, Return, Script, Seq, Sleep, Span, Str, SyntaxProblem,
     Unknown, Value,
 )
-from redcaplint.frontends._treesitter import TreeBuilder, first_error
+from redcaplint.frontends._treesitter import TreeBuilder, first_error, joined
 from redcaplint.source import Document
 
 LANGUAGE = "python"
@@ -200,9 +200,7 @@ class _Builder(TreeBuilder):
             return self.string(node, depth)
         if kind == "concatenated_string":
             parts = tuple(self.string(c, depth) for c in node.children if c.type == "string")
-            if all(isinstance(p, Str) for p in parts):
-                return Str(span, "".join(p.value for p in parts))
-            return Concat(span, parts)
+            return joined(span, parts)
         if kind == "integer" or kind == "float":
             try:
                 return Num(span, float(self.t(node).replace("_", "").rstrip("jJlL")))

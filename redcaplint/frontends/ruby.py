@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from redcaplint.frontends._treesitter import TreeBuilder
+from redcaplint.frontends._treesitter import TreeBuilder, joined
 from redcaplint.model import (
     Assign, BinOp, Call, CallSite, Concat, Const, Dict, EnvLookup, FunctionDef, Item, Loop, Name,
     Num, Option, Output, Script, Seq, Sleep, Span, Str, Unknown, Value,
@@ -44,9 +44,7 @@ class _Builder(TreeBuilder):
                     parts.append(self.value(inner[0], depth + 1) if inner else Unknown(span))
                 else:
                     parts.append(Str(self.span(c), self.t(c)))
-            if all(isinstance(p, Str) for p in parts):
-                return Str(span, "".join(p.value for p in parts))
-            return Concat(span, tuple(parts))
+            return joined(span, parts)
         if kind in ("integer", "float"):
             try:
                 return Num(span, float(self.t(node).replace("_", "")))
