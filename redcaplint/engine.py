@@ -214,7 +214,9 @@ def snippet(source: Document, line: int, col: int, end_line: int, end_col: int) 
         masked, moved = mask_keeping(text[ctx_a:ctx_b], marks)
         head = "…" if a > start else ""
         tail = "…" if b < stop else ""
-        lines.append(head + masked[moved[0]:moved[1]] + tail)
+        # masked again once cut: a longer hex run cut by the window's edge must not show a
+        # token-shaped piece either
+        lines.append(mask(head + masked[moved[0]:moved[1]] + tail))
         if first:
             caret = (len(head) + moved[2] - moved[0], len(head) + moved[3] - moved[0])
     return lines, caret

@@ -174,6 +174,7 @@ class Loop:
     kind: str
     span: Span
     body: Span
+    block: Optional[Span] = None  # the statement block as written (`{ … }`, an indented suite, `do … done`), for fixes
 
 
 @dataclass(slots=True)
@@ -261,6 +262,7 @@ class ApiParam:
     name: str
     value: Value  # resolved through names
     site: Span  # where the value is written in the request or payload
+    in_query: bool = False  # sent as a URL query parameter (not in the body)
 
 
 @dataclass
@@ -282,6 +284,7 @@ class ApiCall:
     restriction_names: Optional[list] = None  # a client's own (narrower) set of restrictions
     delay: Optional[Value] = None  # a client's pause between its batches (REDCapR interbatch_delay)
     mapped: Optional[set] = None  # client calls: the REDCap parameters its arguments map onto
+    options_on_handle: bool = False  # transport options are set on a handle, not passed to this call
 
     def has(self, name: str) -> bool:
         return name in self.params
@@ -307,3 +310,7 @@ class Script:
     syntax_error: Optional[SyntaxProblem] = None  # nothing could be modelled
     # regions (knitr chunks, notebook cells) that did not parse, in a script built from the rest
     region_errors: list[SyntaxProblem] = field(default_factory=list)
+    # for fixes that need a module: the names the file's imports bind, and where a new
+    # import line goes (None: the language needs none, or no safe place is known)
+    imports: set[str] = field(default_factory=set)
+    import_at: Optional[int] = None

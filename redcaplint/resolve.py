@@ -37,13 +37,51 @@ def _data() -> dict:
 
 
 @dataclass
+class HttpLibrary:
+    """One raw HTTP library's request shape, read from its clients.toml entry: where each
+    role (url, payload, query, timeout, verify, options, …) sits in a call."""
+
+    name: str
+    functions: dict[str, tuple[str, ...]]  # function -> positional parameter names
+    methods: dict[str, tuple[str, ...]]  # session method -> positional parameter names
+    roles: dict[str, str]  # parameter name -> role
+    request_objects: dict[str, tuple[str, ...]]
+    builder: dict[str, list]
+    unnamed_keywords: Optional[str] = None
+    timeout_constructors: tuple[str, ...] = ()
+    option_timeouts: tuple[str, ...] = ()
+    handle: bool = False
+    default_timeout: bool = False
+
+    @classmethod
+    def from_table(cls, name: str, spec: dict) -> "HttpLibrary":
+        return cls(name, {k: tuple(v) for k, v in spec.get("functions", {}).items()},
+                   {k: tuple(v) for k, v in spec.get("methods", {}).items()}, dict(spec.get("roles", {})),
+                   {k: tuple(v) for k, v in spec.get("request_objects", {}).items()}, spec.get("builder", {}),
+                   spec.get("unnamed_keywords"), tuple(spec.get("timeout_constructors", ())),
+                   tuple(spec.get("option_timeouts", ())), spec.get("handle", False),
+                   spec.get("default_timeout", False))
+
+    def keys(self, role: str) -> tuple[str, ...]:
+        """The parameter names that play `role`, in the table's order."""
+        return tuple(k for k, r in self.roles.items() if r == role)
+
+
+def bound_arguments(call: Call, signature: tuple[str, ...]) -> dict[str, Value]:
+    """A call's arguments by parameter name: positional ones named by the signature."""
+    out = {signature[i]: arg for i, arg in enumerate(call.args[:len(signature)])}
+    for key, value in call.kwargs:
+        out.setdefault(key, value)
+    return out
+
+
+@dataclass
 class Surface:
     """The call surfaces of one language, indexed for lookups."""
 
-    http_functions: dict[str, tuple[str, int]] = field(default_factory=dict)  # callee -> (lib, url idx)
-    http_clients: dict[str, str] = field(default_factory=dict)  # ctor -> lib
-    http: dict[str, dict] = field(default_factory=dict)
-    request_objects: set[str] = field(default_factory=set)
+    http_functions: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # callee -> (lib, signature)
+    http_sessions: dict[str, str] = field(default_factory=dict)  # session constructor -> lib
+    http: dict[str, HttpLibrary] = field(default_factory=dict)
     client_ctors: dict[str, str] = field(default_factory=dict)
     clients: dict[str, dict] = field(default_factory=dict)
     distinctive: dict[str, str] = field(default_factory=dict)  # method -> lib
@@ -55,12 +93,11 @@ def surface(language: str) -> Surface:
     table = _data()["clients"].get(language, {})
     s = Surface()
     for lib, spec in table.get("http", {}).items():
-        s.http[lib] = spec
-        for fn, idx in spec.get("functions", {}).items():
-            s.http_functions[fn] = (lib, idx)
-        for ctor in spec.get("clients", []):
-            s.http_clients[ctor] = lib
-        s.request_objects.update(spec.get("request_objects", []))
+        http = s.http[lib] = HttpLibrary.from_table(lib, spec)
+        for fn, signature in http.functions.items():
+            s.http_functions[fn] = (lib, signature)
+        for ctor in spec.get("sessions", []):
+            s.http_sessions[ctor] = lib
     for lib, spec in table.get("clients", {}).items():
         s.clients[lib] = spec
         for ctor in spec.get("constructors", []):
@@ -75,10 +112,20 @@ def surface(language: str) -> Surface:
 
 @dataclass
 class ClientCtor:
+    """A REDCap client constructed (`Project(url, token)`); `url` and `token` are the
+    arguments written there, by position or by the library's keyword."""
+
     span: Span
     library: str
     call: Call
     scope: int
+    url: Optional[Value] = None
+    token: Optional[Value] = None
+
+    @classmethod
+    def of(cls, call: Call, lib: str, spec: dict, scope: int) -> "ClientCtor":
+        args = _param_names(spec.get("constructor_args", []), call, spec.get("params", {}))
+        return cls(call.span, lib, call, scope, args.get("url"), args.get("token"))
 
 
 @dataclass
@@ -90,7 +137,6 @@ class Facts:
     local_calls: list[tuple[CallSite, int, int]]  # (site, caller scope, callee function id)
     callees: dict[int, set[int]]
     ctors: list[ClientCtor] = field(default_factory=list)
-    http_calls: list[tuple[Call, str, int]] = field(default_factory=list)  # lib, scope
     transports: list[tuple[Call, tuple[str, ...]]] = field(default_factory=list)  # verify kwargs
     analysis: Optional["Analysis"] = None
 
@@ -591,7 +637,6 @@ def analyse(script: Script) -> Facts:
     s = an.surface
     api_calls: list[ApiCall] = []
     ctors: list[ClientCtor] = []
-    http_calls: list[tuple[Call, str, int]] = []
     transports: list[tuple[Call, tuple[str, ...]]] = []
     templates: list[tuple[Call, str, int, int]] = []  # raw requests whose payload is a parameter
     created: set[Span] = set()
@@ -605,11 +650,11 @@ def analyse(script: Script) -> Facts:
         # client constructors bind; they are not requests
         if callee in s.client_ctors:
             lib = s.client_ctors[callee]
-            ctors.append(ClientCtor(call.span, lib, call, scope))
+            ctors.append(ClientCtor.of(call, lib, s.clients[lib], scope))
             transports.append((call, tuple(s.clients[lib].get("verify", []))))
             continue
-        if callee in s.http_clients:
-            transports.append((call, tuple(s.http[s.http_clients[callee]].get("verify", []))))
+        if callee in s.http_sessions:
+            transports.append((call, s.http[s.http_sessions[callee]].keys("verify")))
             continue
         if call.receiver is None and callee in s.client_functions:
             lib, fn = s.client_functions[callee]
@@ -625,7 +670,7 @@ def analyse(script: Script) -> Facts:
         if ctor is not None and ctor.callee in s.client_ctors:
             lib = s.client_ctors[ctor.callee]
         elif call.receiver is not None and callee in s.distinctive and (
-                ctor is None or ctor.callee not in s.http_clients) and an.local_target(call) is None:
+                ctor is None or ctor.callee not in s.http_sessions) and an.local_target(call) is None:
             lib = s.distinctive[callee]
         if lib is not None:
             spec = s.clients[lib]
@@ -641,18 +686,17 @@ def analyse(script: Script) -> Facts:
         http = _http_of(an, call, scope, ctor)
         if http is None:
             continue
-        lib, url_idx = http
-        http_calls.append((call, lib, scope))
-        transports.append((call, tuple(s.http[lib].get("verify", []))))
-        api = _http_call(an, call, scope, lib, url_idx, ctor)
-        payload = _payload_value(an, call, lib)
+        lib, signature = http
+        transports.append((call, s.http[lib].keys("verify")))
+        api = _http_call(an, call, scope, lib, signature, ctor)
+        payload = _payload_value(s.http[lib], call, bound_arguments(call, signature))
         if payload is not None and scope:
             # parameters that depend on the helper's own parameters: judged per call site
             resolved = an.resolve(payload, scope)
             entries = an.dict_entries(payload, scope) if isinstance(resolved, Dict) else None
             if isinstance(resolved, Param) or (entries is not None and entries[1]) or (
                     api is not None and api.content is None and "content" in api.params):
-                templates.append((call, lib, url_idx, scope, api))
+                templates.append((call, lib, signature, scope, api))
         if api is None:
             continue
         api_calls.append(api)
@@ -660,7 +704,7 @@ def analyse(script: Script) -> Facts:
             created.add(call.span)
 
     # helpers given literal parameters by their caller
-    for call, lib, url_idx, scope, standalone in templates:
+    for call, lib, signature, scope, standalone in templates:
         fn = an.by_id.get(scope)
         if fn is None:
             continue
@@ -669,12 +713,13 @@ def analyse(script: Script) -> Facts:
             c = site.call
             caller_scope = an.scope_of(c.span)
             env = {(fn.id, p): (v, caller_scope) for p, v in an.bind(fn, c).items()}
-            inner = _http_call(an, call, scope, lib, url_idx, None, env=env)
+            inner = _http_call(an, call, scope, lib, signature, None, env=env)
             if inner is None:
                 continue
             outer = ApiCall(c.span, inner.kind, inner.library, inner.method, caller_scope,
                             inner.params, inner.open, inner.operation, inner.content,
-                            inner.timeout, via_helper=True, inner=inner, url=inner.url)
+                            inner.timeout, via_helper=True, inner=inner, url=inner.url,
+                            options_on_handle=inner.options_on_handle)
             api_calls.append(outer)
             expanded = True
         if expanded and standalone is not None:
@@ -685,44 +730,38 @@ def analyse(script: Script) -> Facts:
     an.created_spans = created
     api_calls.sort(key=lambda a: a.span.start)
     facts = _graph(an, api_calls)
-    facts.ctors, facts.http_calls, facts.transports = ctors, http_calls, transports
+    facts.ctors, facts.transports = ctors, transports
     facts.analysis = an
     return facts
 
 
-def _http_of(an: Analysis, call: Call, scope: int, ctor: Optional[Call]) -> Optional[tuple[str, int]]:
+def _http_of(an: Analysis, call: Call, scope: int, ctor: Optional[Call]) -> Optional[tuple[str, tuple[str, ...]]]:
+    """(library, positional signature) when the call sends a raw HTTP request."""
     s = an.surface
     if call.receiver is None and call.callee in s.http_functions:
         return s.http_functions[call.callee]
-    if ctor is not None and ctor.callee in s.http_clients:
-        lib = s.http_clients[ctor.callee]
-        idx = s.http[lib].get("methods", {}).get(call.callee)
-        if idx is not None:
-            return lib, idx
+    if ctor is not None and ctor.callee in s.http_sessions:
+        lib = s.http_sessions[ctor.callee]
+        signature = s.http[lib].methods.get(call.callee)
+        if signature is not None:
+            return lib, signature
     return None
 
 
-def _payload_value(an: Analysis, call: Call, lib: str) -> Optional[Value]:
-    spec = an.surface.http[lib]
-    payload_keys = spec.get("payload", [])
-    if payload_keys == ["*"]:
+def _payload_value(lib: HttpLibrary, call: Call, args: dict[str, Value]) -> Optional[Value]:
+    """The value that carries the REDCap parameters in the request body."""
+    if lib.unnamed_keywords == "parameter":
         # RCurl::postForm(uri, token = …, content = …): the keywords are the parameters
-        skip = set(spec.get("not_params", [])) | set(spec.get("url_keywords", []))
-        entries = tuple((Str(v.span, k), v) for k, v in call.kwargs if k not in skip)
-        whole = call.kwarg(spec.get("params_keyword", ""))
-        if whole is not None:
-            entries += ((Str(whole.span, "*"), whole),)
+        entries = tuple((Str(v.span, k), v) for k, v in call.kwargs if k not in lib.roles)
+        for key in lib.keys("parameters"):  # a parameter list passed whole
+            if key in args:
+                entries += ((Str(args[key].span, "*"), args[key]),)
         return Dict(call.span, entries, call.star) if entries else None
-    found = [(key, call.kwarg(key)) for key in payload_keys if call.kwarg(key) is not None]
+    found = [(key, args[key]) for key in lib.keys("payload") if key in args]
     if len(found) > 1:
         # data= and files= together (a file import): one multipart body, merged
         return Dict(call.span, tuple((Str(v.span, "*" + key), v) for key, v in found))
-    if found:
-        return found[0][1]
-    idx = spec.get("data_index", {}).get(call.callee)
-    if idx is not None and len(call.args) > idx:
-        return call.args[idx]
-    return None
+    return found[0][1] if found else None
 
 
 @dataclass
@@ -731,68 +770,78 @@ class _Request:
     payload: Optional[Value] = None
     timeout: Optional[Value] = None  # the timeout value where one is set
     timeout_set: bool = False
-    request_obj: Optional[Call] = None
+    query: list = field(default_factory=list)  # values sent as URL parameters
 
 
-def _request(an: Analysis, call: Call, scope: int, lib: str, url_idx: int, env) -> _Request:
-    """Where a raw request's URL, parameters and timeout are, in the library's spelling."""
-    spec = an.surface.http[lib]
+def _first(args: dict[str, Value], keys: tuple[str, ...]) -> Optional[Value]:
+    return next((args[k] for k in keys if k in args), None)
+
+
+def _request(an: Analysis, call: Call, scope: int, lib: HttpLibrary, signature: tuple[str, ...], env) -> _Request:
+    """Where a raw request's URL, parameters and timeout are, from the library's roles."""
+    args = bound_arguments(call, signature)
     req = _Request()
-    if "request_arg" in spec:
+    built = _first(args, lib.keys("request"))
+    if lib.builder:
         # a request built in steps (httr2): follow the pipeline back to request(url)
-        node = call.args[spec["request_arg"]] if len(call.args) > spec["request_arg"] else None
-        entries: list = []
+        node, entries = built, []
         for _ in range(24):
             if node is None:
                 break
             node = an.resolve(node, scope, env=env)
             if not isinstance(node, Call):
                 break
-            if node.callee in spec.get("builder_payload", []):
+            if node.callee in lib.builder.get("payload", ()):
                 entries += [(Str(v.span, k), v) for k, v in node.kwargs]
-            elif node.callee in spec.get("builder_timeout", []):
+            elif node.callee in lib.builder.get("timeout", ()):
                 req.timeout_set = True
                 req.timeout = node.args[1] if len(node.args) > 1 else node.kwarg("seconds")
-            elif node.callee in spec.get("builder_url", []):
+            elif node.callee in lib.builder.get("url", ()):
                 req.url = node.args[0] if node.args else node.kwarg("base_url")
                 break
             node = node.args[0] if node.args else None
         req.payload = Dict(call.span, tuple(entries)) if entries else None
         return req
-    req.url = call.args[url_idx] if len(call.args) > url_idx else None
-    for key in spec.get("url_keywords", ["url", "fullurl"]):
-        if req.url is None:
-            req.url = call.kwarg(key)
-    req.payload = _payload_value(an, call, lib)
+    req.url = _first(args, lib.keys("url"))
+    req.payload = _payload_value(lib, call, args)
+    req.query = [args[k] for k in lib.keys("query") if k in args]
     if req.url is not None:
         url_r = an.resolve(req.url, scope, env=env)
-        if isinstance(url_r, Call) and url_r.callee in an.surface.request_objects:
-            req.request_obj = url_r
-            req.url = url_r.args[0] if url_r.args else url_r.kwarg("url")
+        signature = lib.request_objects.get(url_r.callee) if isinstance(url_r, Call) else None
+        if signature is not None:  # urlopen(Request(url, data))
+            obj = bound_arguments(url_r, signature)
+            req.url = _first(obj, lib.keys("url"))
             if req.payload is None:
-                req.payload = url_r.args[1] if len(url_r.args) > 1 else url_r.kwarg("data")
+                req.payload = _first(obj, lib.keys("payload"))
+    timeout = _first(args, lib.keys("timeout"))
+    if timeout is not None:
+        req.timeout_set, req.timeout = True, timeout
     # a timeout given as an argument of its own (httr::timeout(60)) or inside options
-    timeout_calls = spec.get("timeout_calls", [])
-    for arg in list(call.args) + [v for _, v in call.kwargs]:
+    for arg in list(call.args) + [v for _, v in call.kwargs] if lib.timeout_constructors else ():
         v = an.resolve(arg, scope, env=env)
-        if isinstance(v, Call) and v.callee in timeout_calls:
+        if isinstance(v, Call) and v.callee in lib.timeout_constructors:
             req.timeout_set, req.timeout = True, v.args[0] if v.args else None
-    for key in spec.get("options_keywords", []):
-        opts = call.kwarg(key)
-        opts = an.resolve(opts, scope, env=env) if opts is not None else None
-        if isinstance(opts, Call) and opts.kwarg("timeout") is not None:
-            req.timeout_set, req.timeout = True, opts.kwarg("timeout")
-        elif isinstance(opts, Dict):
-            for k, v in opts.entries:
-                if isinstance(k, Str) and k.value in ("timeout", "timeout.ms", "connecttimeout"):
-                    req.timeout_set, req.timeout = True, v
+    for key in lib.keys("options"):
+        found = _option_timeout(an, args.get(key), lib, scope, env)
+        if found is not None:
+            req.timeout_set, req.timeout = True, found
     return req
 
 
-def _http_call(an: Analysis, call: Call, scope: int, lib: str, url_idx: int,
+def _option_timeout(an: Analysis, opts: Optional[Value], lib: HttpLibrary, scope: int, env=None) -> Optional[Value]:
+    """The timeout inside an options object: `curlOptions(timeout = 30)`, `list(timeout = 30)`."""
+    opts = an.resolve(opts, scope, env=env) if opts is not None else None
+    if isinstance(opts, Call):
+        return next((v for k, v in opts.kwargs if k in lib.option_timeouts), None)
+    if isinstance(opts, Dict):
+        return next((v for k, v in opts.entries if isinstance(k, Str) and k.value in lib.option_timeouts), None)
+    return None
+
+
+def _http_call(an: Analysis, call: Call, scope: int, lib_name: str, signature: tuple[str, ...],
                ctor: Optional[Call], env: Optional[dict] = None) -> Optional[ApiCall]:
-    spec = an.surface.http[lib]
-    req = _request(an, call, scope, lib, url_idx, env)
+    lib = an.surface.http[lib_name]
+    req = _request(an, call, scope, lib, signature, env)
     params: dict[str, ApiParam] = {}
     is_open = False
     if req.payload is not None:
@@ -801,19 +850,17 @@ def _http_call(an: Analysis, call: Call, scope: int, lib: str, url_idx: int,
             return None
         found, is_open = entries
         params = {k: ApiParam(k, v, site.span) for k, (v, site) in found.items()}
-    for key in spec.get("query", []):
-        q = call.kwarg(key)
-        if q is not None:
-            query = an.dict_entries(q, scope, env=env)
-            if query:
-                for k, (v, site) in query[0].items():
-                    params.setdefault(k, ApiParam(k, v, site.span))
+    for q in req.query:
+        query = an.dict_entries(q, scope, env=env)
+        if query:
+            for k, (v, site) in query[0].items():
+                params.setdefault(k, ApiParam(k, v, site.span, in_query=True))
     url_r = an.resolve(req.url, scope, env=env) if req.url is not None else None
     has_token, has_content = "token" in params, "content" in params
     if not (has_token and has_content):
         if not ((has_token or has_content) and url_r is not None and _looks_like_api_url(url_r)):
             return None
-    api = ApiCall(call.span, "http", lib, call.callee, scope, params, is_open or call.star)
+    api = ApiCall(call.span, "http", lib_name, call.callee, scope, params, is_open or call.star)
     api.url = url_r
     content = an.str_value(params["content"].value, scope, env) if has_content else None
     action = an.str_value(params["action"].value, scope, env) if "action" in params else None
@@ -822,39 +869,35 @@ def _http_call(an: Analysis, call: Call, scope: int, lib: str, url_idx: int,
     api.operation = _operation(content, action, has_data)
     if api.open and not has_data and api.operation == "export" and action is None:
         api.operation = "unknown"  # parameters we cannot see may carry data
-    api.timeout = _timeout(an, call, scope, spec, ctor, req)
+    api.timeout = _timeout(an, call, scope, lib, ctor, req)
+    api.options_on_handle = lib.handle
     return api
 
 
 def _operation(content: Optional[str], action: Optional[str], has_data: bool) -> str:
-    api = _data()["api"]["contents"]
-    if action in ("delete", "rename", "randomize", "switch"):
+    """export, import, delete, create, … from the content classes in api.toml."""
+    api = _data()["api"]
+    contents, ops = api["contents"], api["operations"]
+    if action in ops["actions"]:
         return action
-    if content == "project" and has_data:
+    if content in ops["create_with_data"] and has_data:
         return "create"
-    if content in api["need_import_action"]:
+    if content in contents["need_import_action"]:
         return "import" if action == "import" else "export"
-    if content in ("file", "fileRepository"):
+    if content in ops["action_decides"]:
         return action or "unknown"
-    if content in api["export_only"]:
+    if content in contents["export_only"]:
         return "export"
     return "import" if has_data else "export"
 
 
-def _timeout(an: Analysis, call: Call, scope: int, spec: dict, ctor: Optional[Call], req: _Request) -> str:
-    name = spec.get("timeout", "timeout")
-    value = req.timeout if req.timeout_set else call.kwarg(name)
-    idx = spec.get("timeout_index")
-    if value is None and idx is not None and len(call.args) > idx:
-        value = call.args[idx]
+def _timeout(an: Analysis, call: Call, scope: int, lib: HttpLibrary, ctor: Optional[Call], req: _Request) -> str:
+    value = req.timeout
     if value is None and ctor is not None:
-        value = ctor.kwarg(name)
-        for key in spec.get("options_keywords", []) if value is None else ():
-            # a client made with its options: crul::HttpClient$new(opts = list(timeout = 30))
-            opts = ctor.kwarg(key)
-            opts = an.resolve(opts, scope) if opts is not None else None
-            if isinstance(opts, Dict):
-                value = next((v for k, v in opts.entries if isinstance(k, Str) and k.value == name), None)
+        # a session made with its timeout or its options: crul::HttpClient$new(opts = list(timeout = 30))
+        value = _first(dict(ctor.kwargs), lib.keys("timeout"))
+        for key in lib.keys("options") if value is None else ():
+            value = _option_timeout(an, ctor.kwarg(key), lib, scope)
     if value is None and isinstance(call.receiver, Name) and call.receiver.name in an.mounted_timeouts():
         return "set"  # a transport adapter with a default timeout mounted on the session
     if value is None:
@@ -862,7 +905,7 @@ def _timeout(an: Analysis, call: Call, scope: int, spec: dict, ctor: Optional[Ca
             return "set"
         if call.star:
             return "unknown"
-        return "default" if spec.get("default_timeout") else "missing"
+        return "default" if lib.default_timeout else "missing"
     v = an.resolve(value, scope)
     if isinstance(v, Const) and v.value is None or isinstance(v, Num) and v.value == 0:
         return "none"
@@ -870,12 +913,11 @@ def _timeout(an: Analysis, call: Call, scope: int, spec: dict, ctor: Optional[Ca
 
 
 def _client_call(an: Analysis, call: Call, scope: int, lib: str, spec: dict, method: str,
-                 surface_entry: list) -> ApiCall:
-    op_content, positional = surface_entry
-    operation, _, content = op_content.partition(" ")
+                 surface_entry: dict) -> ApiCall:
+    operation, content = surface_entry["operation"], surface_entry["content"]
     mapping = spec.get("params", {})
-    raw = _param_names([mapping.get(p, p) for p in positional], call, mapping)
-    options = raw.pop("**", None)
+    raw = _param_names([mapping.get(p, p) for p in surface_entry["args"]], call, mapping)
+    options = call.args[0] if surface_entry.get("parameters_array") and call.args else None
     star = call.star
     if options is not None:
         # a method that takes its parameters as one array/dict (PHPCap `exportRecordsAp([...])`)
@@ -916,12 +958,11 @@ def _client_call(an: Analysis, call: Call, scope: int, lib: str, spec: dict, met
     return api
 
 
-def _batch_size(an: Analysis, params: dict, batching: str, scope: int):
+def _batch_size(an: Analysis, params: dict, batching: dict, scope: int):
     """The batch size a client will use: a number, None (one request), or "default"."""
-    opt_in = batching.endswith("!")  # legacy APIs: unbatched unless a batch size is given
-    p = params.get(batching.rstrip("!"))
+    p = params.get(batching["size"])
     if p is None:
-        return None if opt_in else "default"
+        return "default" if batching.get("batched_by_default", True) else None
     v = p.value
     if isinstance(v, Const) and v.value is None:
         return None

@@ -76,11 +76,7 @@ class HardcodedToken(Rule):
         """Literals passed where a token goes by position: a client constructor's token
         argument, or a same-file function's parameter named like a token."""
         facts, an = self.ctx.facts, self.ctx.analysis
-        spans = []
-        for ctor in facts.ctors:
-            order = an.surface.clients[ctor.library].get("constructor_args", [])
-            if "token" in order and len(ctor.call.args) > order.index("token"):
-                spans.append(ctor.call.args[order.index("token")].span)
+        spans = [ctor.token.span for ctor in facts.ctors if ctor.token is not None]
         for site in self.ctx.script.calls:
             fn = an.by_name.get(site.call.callee) if site.call.receiver is None else None
             if fn is None:

@@ -52,19 +52,12 @@ class TokenInUrl(Rule):
                 reported.append(v.span)
                 self.report(v.span, "The token is put into a URL query string")
         # a query parameter named `token` counts on a REDCap request only (an OAuth revoke
-        # call takes `token` too)
-        api_spans = {api.span for api in self.ctx.facts.api_calls}
-        for call, lib, scope in self.ctx.facts.http_calls:
-            if call.span not in api_spans:
-                continue
-            for key in self.ctx.analysis.surface.http[lib].get("query", []):
-                q = call.kwarg(key)
-                if q is None:
-                    continue
-                entries = self.ctx.analysis.dict_entries(q, scope)
-                if entries and "token" in entries[0] and q.span not in seen:
-                    seen.add(q.span)
-                    self.report(entries[0]["token"][1].span, "The token is sent as a URL query parameter")
+        # call takes `token` too): the model says which parameters travel in the URL
+        for api in self.ctx.facts.api_calls:
+            p = api.params.get("token")
+            if p is not None and p.in_query and p.site not in seen:
+                seen.add(p.site)
+                self.report(p.site, "The token is sent as a URL query parameter")
 
     @staticmethod
     def _puts_token(v: Concat) -> bool:

@@ -44,14 +44,8 @@ class PlaintextEndpoint(Rule):
             if api.url is not None:
                 candidates[api.url.span] = api.url
         for ctor in facts.ctors:
-            spec = an.surface.clients[ctor.library]
-            order = spec.get("constructor_args", [])
-            url = ctor.call.args[order.index("url")] if "url" in order and len(ctor.call.args) > order.index("url") else None
-            for key, value in ctor.call.kwargs:
-                if spec.get("params", {}).get(key, key) == "url":
-                    url = value
-            if url is not None:
-                v = an.resolve(url, ctor.scope)
+            if ctor.url is not None:
+                v = an.resolve(ctor.url, ctor.scope)
                 candidates[v.span] = v
         for v in script.strings:
             if isinstance(v, Str) and v.value[:7].lower() == "http://" and v.value.rstrip("/").lower().endswith("/api"):
