@@ -11,7 +11,8 @@ from redcaplint.source import Document, Region
 
 # the Script fields that are lists of facts (everything but the document, the language and
 # the syntax error): merged by concatenation, whatever facts the model grows
-_FACTS = [f.name for f in fields(Script) if f.name not in ("source", "language", "syntax_error", "region_errors")]
+_FACTS = [f.name for f in fields(Script)
+          if f.name not in ("source", "language", "syntax_error", "region_errors", "imports", "import_at")]
 
 
 def merge(source: Document, language: str, parts: list[Script]) -> Script:
@@ -23,6 +24,9 @@ def merge(source: Document, language: str, parts: list[Script]) -> Script:
         for name in _FACTS:
             getattr(merged, name).extend(getattr(part, name))
         merged.region_errors.extend(part.region_errors)
+        merged.imports |= part.imports
+        if merged.import_at is None:
+            merged.import_at = part.import_at
     return merged
 
 

@@ -165,7 +165,7 @@ class TreeBuilder:
         body_span = self.span(body)
         cond = node.child_by_field_name("condition") if with_condition else None
         start = self.span(cond).start if cond is not None else body_span.start
-        self.script.loops.append(Loop(kind, self.span(node), Span(start, body_span.end)))
+        self.script.loops.append(Loop(kind, self.span(node), Span(start, body_span.end), body_span))
 
     def _value(self, node, span: Span, kind: str, depth: int) -> Value:  # pragma: no cover
         raise NotImplementedError

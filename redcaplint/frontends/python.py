@@ -161,6 +161,7 @@ class _Builder(TreeBuilder):
     def __init__(self, source: Document, start: int = 0, end: Optional[int] = None, first_id: int = 0) -> None:
         super().__init__(source, LANGUAGE, start, end, first_id)
         self.imports: dict[str, str] = {}
+        self.last_import: Optional[int] = None  # end of the last top-level import
         self.locals: set[str] = set()  # names assigned in the file (shadowing implicit modules)
         self.bound: dict[str, str] = {}  # name -> constructor callee, for pools/loggers/files
         self.curl_options: dict[str, dict[str, Value]] = {}  # pycurl handle -> setopt values
@@ -415,9 +416,34 @@ class _Builder(TreeBuilder):
                     s.loops.append(Loop("comprehension", self.span(node), self.span(body)))
         defined = {f.name for f in s.functions}
         s.sleeps.extend(w for w, name in self.waits if name not in defined)
+        s.imports = set(self.imports)
+        s.import_at = self.import_point()
         return s
 
+    def import_point(self) -> int:
+        """Where a new `import` line goes: after the last top-level import, else after the
+        module docstring and the leading comments (shebang, encoding)."""
+        if self.last_import is not None:
+            return self.line_after(self.last_import)
+        text, at = self.text, self.start
+        for child in self.root.named_children:
+            if child.type == "comment":
+                continue
+            if child.type == "expression_statement" and child.named_children and \
+                    child.named_children[0].type == "string":
+                at = self.line_after(self.span(child).end)
+            break
+        while text.startswith("#", at, self.end):  # shebang, encoding and licence lines stay first
+            at = self.line_after(at)
+        return at
+
+    def line_after(self, offset: int) -> int:
+        nl = self.text.find("\n", offset, self.end)
+        return self.end if nl < 0 else nl + 1
+
     def on_import(self, node, kind: str) -> None:
+        if node.parent is not None and node.parent.type == "module":
+            self.last_import = self.span(node).end
         module = ""
         if kind == "import_from_statement":
             mod = node.child_by_field_name("module_name")
