@@ -8,6 +8,7 @@ Span is a pair of character offsets into the file's text, and names are strings.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import NamedTuple, Optional, Union
 
 from redcaplint.source import Document
@@ -257,6 +258,27 @@ class SyntaxProblem:
 # What resolve.py derives.
 
 
+class Timeout(str, Enum):
+    """What a request does about a timeout."""
+
+    SET = "set"
+    MISSING = "missing"  # none given and the library applies none
+    NONE = "none"  # explicitly no timeout (None, 0)
+    DEFAULT = "default"  # none given; the library applies its own
+    CLIENT = "client"  # a REDCap client library's call: its own transport settings
+    UNKNOWN = "unknown"  # arguments the linter cannot see (`**kwargs`)
+
+
+class Batching(str, Enum):
+    """How a client library splits a record export into requests."""
+
+    NOT_A_BATCHING_CLIENT = "no"
+    ONE_REQUEST = "one-request"  # a batching client told not to (or a legacy one by default)
+    DEFAULT = "default"  # the library's own batch size
+    SIZED = "sized"  # a batch size written in the call (`batch_size`)
+    UNKNOWN = "unknown"  # a size the linter cannot read
+
+
 @dataclass(slots=True)
 class ApiParam:
     name: str
@@ -276,15 +298,16 @@ class ApiCall:
     open: bool = False  # parameters the linter cannot see may be present
     operation: str = "unknown"  # export, import, delete, rename, create, other
     content: Optional[str] = None
-    timeout: str = "unknown"  # "set", "missing", "none" (explicitly none/0), "default"
+    timeout: Timeout = Timeout.UNKNOWN
     via_helper: bool = False  # parameters merged from a helper call (reported there)
     inner: Optional["ApiCall"] = None
     url: Optional[Value] = None  # the endpoint, resolved through names
-    batch: object = False  # clients that batch: a size, None (unbatched), "default"/"unknown"
+    batching: Batching = Batching.NOT_A_BATCHING_CLIENT
+    batch_size: Optional[float] = None  # with Batching.SIZED
     restriction_names: Optional[list] = None  # a client's own (narrower) set of restrictions
     delay: Optional[Value] = None  # a client's pause between its batches (REDCapR interbatch_delay)
     mapped: Optional[set] = None  # client calls: the REDCap parameters its arguments map onto
-    options_on_handle: bool = False  # transport options are set on a handle, not passed to this call
+    timeout_argument: Optional[str] = None  # the library's spelling of a timeout a fix can add (`timeout=60`)
 
     def has(self, name: str) -> bool:
         return name in self.params

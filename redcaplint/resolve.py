@@ -10,10 +10,10 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterator, Optional
+from typing import Iterator, NamedTuple, Optional
 
 from redcaplint.model import (
-    CONSTRUCTOR, ApiCall, ApiParam, Assign, Attr, BinOp, Call, CallSite, Concat, Const, Dict,
+    CONSTRUCTOR, ApiCall, ApiParam, Assign, Batching, Timeout, Attr, BinOp, Call, CallSite, Concat, Const, Dict,
     EnvLookup, FunctionDef, Item, Loop, Name, Num, Param, Return, Script, Seq, Sleep, Span, Str,
     Unknown, Value,
 )
@@ -50,7 +50,7 @@ class HttpLibrary:
     unnamed_keywords: Optional[str] = None
     timeout_constructors: tuple[str, ...] = ()
     option_timeouts: tuple[str, ...] = ()
-    handle: bool = False
+    timeout_argument: Optional[str] = None  # what a fix adds where no timeout is given
     default_timeout: bool = False
 
     @classmethod
@@ -59,7 +59,7 @@ class HttpLibrary:
                    {k: tuple(v) for k, v in spec.get("methods", {}).items()}, dict(spec.get("roles", {})),
                    {k: tuple(v) for k, v in spec.get("request_objects", {}).items()}, spec.get("builder", {}),
                    spec.get("unnamed_keywords"), tuple(spec.get("timeout_constructors", ())),
-                   tuple(spec.get("option_timeouts", ())), spec.get("handle", False),
+                   tuple(spec.get("option_timeouts", ())), spec.get("timeout_argument"),
                    spec.get("default_timeout", False))
 
     def keys(self, role: str) -> tuple[str, ...]:
@@ -128,16 +128,39 @@ class ClientCtor:
         return cls(call.span, lib, call, scope, args.get("url"), args.get("token"))
 
 
+class Transport(NamedTuple):
+    """A call that opens or uses a connection, and the keywords that turn TLS checks off."""
+
+    call: Call
+    verify_keywords: tuple[str, ...]
+
+
+class LocalCall(NamedTuple):
+    """A call of a same-file function or method."""
+
+    site: CallSite
+    caller: int  # the calling scope (function id; 0 for the module)
+    callee: int  # the called function's id
+
+
+class Event(NamedTuple):
+    """What one iteration does that reaches the API: a request, or a helper call that makes one."""
+
+    anchor: Span
+    api: Optional[ApiCall]
+    helper: Optional[int]  # the helper's function id
+
+
 @dataclass
 class Facts:
     api_calls: list[ApiCall]
     reaches_api: dict[int, bool]  # function id -> makes an API call, directly or via helpers
     sleeps_in: dict[int, list[Sleep]]  # function id -> sleeps it (transitively) executes
     iterations: list["Iteration"]
-    local_calls: list[tuple[CallSite, int, int]]  # (site, caller scope, callee function id)
+    local_calls: list[LocalCall]
     callees: dict[int, set[int]]
     ctors: list[ClientCtor] = field(default_factory=list)
-    transports: list[tuple[Call, tuple[str, ...]]] = field(default_factory=list)  # verify kwargs
+    transports: list[Transport] = field(default_factory=list)
     analysis: Optional["Analysis"] = None
 
     @classmethod
@@ -151,12 +174,12 @@ class Iteration:
     loop: Optional[Loop]  # None for recursion
     span: Span
     scope: int
-    events: list[tuple[Span, Optional[ApiCall], Optional[int]]]  # (anchor, api call, helper fn)
+    events: list[Event]
     sleeps: list[Sleep]
 
     @property
     def first(self) -> Span:
-        return min((e[0] for e in self.events), key=lambda s: s.start)
+        return min((e.anchor for e in self.events), key=lambda s: s.start)
 
 
 class Nest:
@@ -637,7 +660,7 @@ def analyse(script: Script) -> Facts:
     s = an.surface
     api_calls: list[ApiCall] = []
     ctors: list[ClientCtor] = []
-    transports: list[tuple[Call, tuple[str, ...]]] = []
+    transports: list[Transport] = []
     templates: list[tuple[Call, str, int, int]] = []  # raw requests whose payload is a parameter
     created: set[Span] = set()
 
@@ -651,10 +674,10 @@ def analyse(script: Script) -> Facts:
         if callee in s.client_ctors:
             lib = s.client_ctors[callee]
             ctors.append(ClientCtor.of(call, lib, s.clients[lib], scope))
-            transports.append((call, tuple(s.clients[lib].get("verify", []))))
+            transports.append(Transport(call, tuple(s.clients[lib].get("verify", []))))
             continue
         if callee in s.http_sessions:
-            transports.append((call, s.http[s.http_sessions[callee]].keys("verify")))
+            transports.append(Transport(call, s.http[s.http_sessions[callee]].keys("verify")))
             continue
         if call.receiver is None and callee in s.client_functions:
             lib, fn = s.client_functions[callee]
@@ -687,7 +710,7 @@ def analyse(script: Script) -> Facts:
         if http is None:
             continue
         lib, signature = http
-        transports.append((call, s.http[lib].keys("verify")))
+        transports.append(Transport(call, s.http[lib].keys("verify")))
         api = _http_call(an, call, scope, lib, signature, ctor)
         payload = _payload_value(s.http[lib], call, bound_arguments(call, signature))
         if payload is not None and scope:
@@ -719,7 +742,7 @@ def analyse(script: Script) -> Facts:
             outer = ApiCall(c.span, inner.kind, inner.library, inner.method, caller_scope,
                             inner.params, inner.open, inner.operation, inner.content,
                             inner.timeout, via_helper=True, inner=inner, url=inner.url,
-                            options_on_handle=inner.options_on_handle)
+                            timeout_argument=inner.timeout_argument)
             api_calls.append(outer)
             expanded = True
         if expanded and standalone is not None:
@@ -870,7 +893,7 @@ def _http_call(an: Analysis, call: Call, scope: int, lib_name: str, signature: t
     if api.open and not has_data and api.operation == "export" and action is None:
         api.operation = "unknown"  # parameters we cannot see may carry data
     api.timeout = _timeout(an, call, scope, lib, ctor, req)
-    api.options_on_handle = lib.handle
+    api.timeout_argument = lib.timeout_argument
     return api
 
 
@@ -891,7 +914,7 @@ def _operation(content: Optional[str], action: Optional[str], has_data: bool) ->
     return "import" if has_data else "export"
 
 
-def _timeout(an: Analysis, call: Call, scope: int, lib: HttpLibrary, ctor: Optional[Call], req: _Request) -> str:
+def _timeout(an: Analysis, call: Call, scope: int, lib: HttpLibrary, ctor: Optional[Call], req: _Request) -> Timeout:
     value = req.timeout
     if value is None and ctor is not None:
         # a session made with its timeout or its options: crul::HttpClient$new(opts = list(timeout = 30))
@@ -899,17 +922,17 @@ def _timeout(an: Analysis, call: Call, scope: int, lib: HttpLibrary, ctor: Optio
         for key in lib.keys("options") if value is None else ():
             value = _option_timeout(an, ctor.kwarg(key), lib, scope)
     if value is None and isinstance(call.receiver, Name) and call.receiver.name in an.mounted_timeouts():
-        return "set"  # a transport adapter with a default timeout mounted on the session
+        return Timeout.SET  # a transport adapter with a default timeout mounted on the session
     if value is None:
         if req.timeout_set:
-            return "set"
+            return Timeout.SET
         if call.star:
-            return "unknown"
-        return "default" if lib.default_timeout else "missing"
+            return Timeout.UNKNOWN
+        return Timeout.DEFAULT if lib.default_timeout else Timeout.MISSING
     v = an.resolve(value, scope)
     if isinstance(v, Const) and v.value is None or isinstance(v, Num) and v.value == 0:
-        return "none"
-    return "set"
+        return Timeout.NONE
+    return Timeout.SET
 
 
 def _client_call(an: Analysis, call: Call, scope: int, lib: str, spec: dict, method: str,
@@ -942,7 +965,7 @@ def _client_call(an: Analysis, call: Call, scope: int, lib: str, spec: dict, met
     api = ApiCall(call.span, "client", lib, method, scope, params, star)
     api.content = content
     api.operation = operation
-    api.timeout = "client"
+    api.timeout = Timeout.CLIENT
     # only arguments the table maps onto a REDCap parameter are judged as one (RC305):
     # PyCap's format="df" is PyCap's own value, not REDCap's `format`
     api.mapped = {mapping[k] for k, _ in call.kwargs if k in mapping}
@@ -951,24 +974,24 @@ def _client_call(an: Analysis, call: Call, scope: int, lib: str, spec: dict, met
         api.restriction_names = list(names)
     batching = spec.get("batching", {}).get(method)
     if batching:
-        api.batch = _batch_size(an, params, batching, scope)
+        api.batching, api.batch_size = _batching(params, batching)
     sleep_param = spec.get("sleep_params", {}).get(method)
     if sleep_param and sleep_param in raw:
         api.delay = raw[sleep_param]
     return api
 
 
-def _batch_size(an: Analysis, params: dict, batching: dict, scope: int):
-    """The batch size a client will use: a number, None (one request), or "default"."""
+def _batching(params: dict, batching: dict) -> tuple[Batching, Optional[float]]:
+    """How the client will split the export, from its batch-size argument."""
     p = params.get(batching["size"])
     if p is None:
-        return "default" if batching.get("batched_by_default", True) else None
+        return (Batching.DEFAULT, None) if batching.get("batched_by_default", True) else (Batching.ONE_REQUEST, None)
     v = p.value
     if isinstance(v, Const) and v.value is None:
-        return None
+        return Batching.ONE_REQUEST, None
     if isinstance(v, Num):
-        return v.value if v.value > 0 else None
-    return "unknown"
+        return (Batching.SIZED, v.value) if v.value > 0 else (Batching.ONE_REQUEST, None)
+    return Batching.UNKNOWN, None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -982,13 +1005,13 @@ def _graph(an: Analysis, api_calls: list[ApiCall]) -> Facts:
         # a request made with a caller's parameters is made by the helper that sends it
         direct_api[api.inner.scope if api.via_helper and api.inner is not None else api.scope] = True
     # local calls: (site span, caller scope, callee fn id)
-    local_calls: list[tuple[CallSite, int, int]] = []
+    local_calls: list[LocalCall] = []
     for site in script.calls:
         c = site.call
         # `fetch(x)`, `self.fetch(x)`, `client.fetch(x)`: a function or method of this file
         fn = an.by_name.get(c.callee) if site.reference else an.local_target(c)
         if fn is not None:
-            local_calls.append((site, an.scope_of(c.span), fn.id))
+            local_calls.append(LocalCall(site, an.scope_of(c.span), fn.id))
     callees: dict[int, set[int]] = {}
     for site, caller, fid in local_calls:
         callees.setdefault(caller, set()).add(fid)
@@ -1036,7 +1059,7 @@ def _graph(an: Analysis, api_calls: list[ApiCall]) -> Facts:
             continue
         loop = an.loop_of(api.span, api.scope)
         if loop is not None:
-            iteration_for(loop, api.scope).events.append((api.span, api, None))
+            iteration_for(loop, api.scope).events.append(Event(api.span, api, None))
     via_helper_spans = {a.span for a in api_calls if a.via_helper}
     for site, caller, fid in local_calls:
         span = site.call.span
@@ -1046,7 +1069,7 @@ def _graph(an: Analysis, api_calls: list[ApiCall]) -> Facts:
             continue  # only a coroutine is created here; where it is awaited or gathered, it runs
         loop = an.loop_of(span, caller)
         if loop is not None:
-            iteration_for(loop, caller).events.append((span, None, fid))
+            iteration_for(loop, caller).events.append(Event(span, None, fid))
     # sleeps of one iteration: in the loop body (same scope, nested loops included) or in
     # helpers called from it
     for sl in script.sleeps:
@@ -1067,7 +1090,7 @@ def _graph(an: Analysis, api_calls: list[ApiCall]) -> Facts:
             if an.loop_of(site.call.span, caller) is not None:
                 continue
             fn = an.by_id[caller]
-            result.append(Iteration(None, fn.span, caller, [(site.call.span, None, fid)],
+            result.append(Iteration(None, fn.span, caller, [Event(site.call.span, None, fid)],
                                     list(sleeps_in.get(caller, []))))
     result.sort(key=lambda it: it.span.start)
 

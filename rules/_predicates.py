@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from redcaplint.model import ApiCall, Call, Const, Dict, Num, Seq, Str, Value
+from redcaplint.model import ApiCall, Batching, Call, Const, Dict, Num, Seq, Str, Value
 from redcaplint.rules import load_data
 
 
@@ -50,11 +50,9 @@ def is_record_export(api: ApiCall) -> bool:
 def is_batched(api: ApiCall, batch_threshold: int) -> bool:
     """A client that splits the export into batches by itself (RC401 only; RC402 still
     counts a batched full export as large)."""
-    if api.batch is False:
-        return False
-    if api.batch in ("default", "unknown"):
+    if api.batching in (Batching.DEFAULT, Batching.UNKNOWN):
         return True
-    return api.batch is not None and api.batch < batch_threshold
+    return api.batching is Batching.SIZED and api.batch_size < batch_threshold
 
 
 def is_restricted(api: ApiCall, batch_threshold: int) -> bool:
@@ -86,8 +84,9 @@ def number(value: Value) -> Optional[float]:
 
 
 def encoder_of(value: Value) -> Optional[Call]:
-    """`json.dumps(x)` and its kin in any language (the callee's last part decides)."""
-    if isinstance(value, Call) and value.callee.rpartition(".")[2] in ENCODERS:
+    """`json.dumps(x)` and its kin in any language (the callee's last part decides:
+    `json.dumps`, `jsonlite::toJSON`, `JSON.stringify`)."""
+    if isinstance(value, Call) and value.callee.rpartition(".")[2].rpartition("::")[2] in ENCODERS:
         return value
     return None
 

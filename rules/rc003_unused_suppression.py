@@ -33,7 +33,8 @@ class UnusedSuppression(Rule):
     fix = "safe"
     default_enabled = False
     VALID = [Case('TOKEN = "0123456789ABCDEF0123456789ABCDEF"  # redcaplint: ignore[RC101]\n')]
-    INVALID = [Case('import os\n# ruleid: RC003\nTOKEN = os.environ["T"]  # redcaplint: ignore\n')]
+    INVALID = [Case('import os\n# ruleid: RC003\nTOKEN = os.environ["T"]  # redcaplint: ignore\n',
+                    fixed='import os\n# ruleid: RC003\nTOKEN = os.environ["T"]\n')]
 
     def check(self) -> None:
         """Reported by the engine from the document's directives (redcaplint/suppress.py)."""

@@ -4,7 +4,7 @@ from redcaplint.findings import Edit, Fix
 from redcaplint.model import Span, Str
 from redcaplint.resolve import tokenish_name
 from redcaplint.rule import Case, Rule
-from redcaplint.tokens import HEX_RUN, is_placeholder, is_token_format, sha256
+from redcaplint.tokens import HEX_RUN, is_placeholder, is_token_format, is_token_literal, sha256
 
 # Text just before a literal that makes it a token context, in any language's spelling:
 # `token = "…"`, `"token": "…"`, `token="…"`, `'token' => '…'`, `token <- "…"`, `token=…` (shell)
@@ -37,8 +37,10 @@ class HardcodedToken(Rule):
     ```
 
     ## Fix safety
-    Unsafe: the literal is replaced by an environment lookup, which changes behaviour until the
-    variable is set (and may need `import os`). Revoke the committed token in REDCap as well.
+    Unsafe: a string literal that is the token is replaced by the language's environment lookup
+    (`import os` added where the file lacks it), which changes behaviour until the variable is
+    set. A token in a docstring, a comment, an output or part of a larger string is only
+    reported. Revoke the committed token in REDCap as well.
     """
 
     code = "RC101"
@@ -47,8 +49,17 @@ class HardcodedToken(Rule):
     fix = "unsafe"
     VALID = [Case('TOKEN = os.environ["REDCAP_API_TOKEN"]\nTEMPLATE = "YOUR_TOKEN_HERE"\n'),
              Case('checksum = "d41d8cd98f00b204e9800998ecf8427e"\n')]
-    INVALID = [Case('# ruleid: RC101\nTOKEN = "0123456789ABCDEF0123456789ABCDEF"\n'),
-               Case('# ruleid: RC101\napi_key = "deadbeefdeadbeefdeadbeefdeadbeef"\n')]
+    INVALID = [Case('# ruleid: RC101\nTOKEN = "0123456789ABCDEF0123456789ABCDEF"\n',
+                    fixed='# ruleid: RC101\nimport os\nTOKEN = os.environ["REDCAP_API_TOKEN"]\n'),
+               Case('"""Export script."""\nimport requests\n# ruleid: RC101\nTOKEN = "0123456789ABCDEF0123456789ABCDEF"\n',
+                    fixed='"""Export script."""\nimport requests\nimport os\n# ruleid: RC101\nTOKEN = os.environ["REDCAP_API_TOKEN"]\n'),
+               # in a docstring the literal is documentation: reported, not rewritten
+               Case('def f():\n    """\n    # ruleid: RC101\n    token: "0123456789ABCDEF0123456789ABCDEF"\n    """\n',
+                    fixed='def f():\n    """\n    # ruleid: RC101\n    token: "0123456789ABCDEF0123456789ABCDEF"\n    """\n'),
+               Case('# ruleid: RC101\ntoken <- "0123456789ABCDEF0123456789ABCDEF"\n', "case.R",
+                    fixed='# ruleid: RC101\ntoken <- Sys.getenv("REDCAP_API_TOKEN")\n'),
+               Case('# ruleid: RC101\napi_key = "deadbeefdeadbeefdeadbeefdeadbeef"\n',
+                    fixed='# ruleid: RC101\nimport os\napi_key = os.environ["REDCAP_API_TOKEN"]\n')]
 
     def check(self) -> None:
         script = self.ctx.script
@@ -70,7 +81,7 @@ class HardcodedToken(Rule):
             # checksum: reported, but replacing it by an environment lookup is offered only
             # where the code says it is a token
             self.report(Span(m.start(), m.end()), f"Hard-coded REDCap API token {value}",
-                        self._fix(text, m.start(), m.end()) if in_context else None)
+                        self._fix(m.start(), m.end()) if in_context else None)
 
     def _positional_contexts(self) -> list[Span]:
         """Literals passed where a token goes by position: a client constructor's token
@@ -86,10 +97,25 @@ class HardcodedToken(Rule):
                     spans.append(arg.span)
         return spans
 
-    def _fix(self, text: str, start: int, end: int):
-        quote = text[start - 1:start] if start else ""
-        env = self.ctx.spelling("env_token") or "an environment variable"
-        description = f"Read the token from the environment: {env}"
-        if quote in ("'", '"') and text[end:end + 1] == quote:
-            return Fix("unsafe", description, (Edit(start - 1, end + 1, env),))
-        return Fix("suggestion", description)
+    def _fix(self, start: int, end: int):
+        """The literal becomes an environment lookup only where it is a string of code whose
+        whole content is the token (not a docstring, a comment or an f-string's part)."""
+        env = self.ctx.spelling("env_token")
+        description = f"Read the token from the environment: {env or 'an environment variable'}"
+        literal = self._code_strings().get((start, end))
+        imports = self.ctx.import_edits("env_token") if env is not None else None
+        if literal is None or imports is None:
+            return Fix("suggestion", description)
+        return Fix("unsafe", description, (Edit(literal.start, literal.end, env),) + imports)
+
+    def _code_strings(self) -> dict:
+        found = getattr(self, "_strings", None)
+        if found is None:
+            text = self.ctx.script.source.text
+            found = self._strings = {}
+            for s in self.ctx.script.strings:
+                if isinstance(s, Str) and is_token_literal(s.value):
+                    at = text.find(s.value, s.span.start, s.span.end)
+                    if at >= 0:
+                        found[(at, at + len(s.value))] = s.span
+        return found

@@ -27,6 +27,7 @@ class TokenExposed(Rule):
     code = "RC102"
     name = "token-exposed"
     fix = "suggestion"
+    suggestion = "Remove the output, or show the token masked"
     VALID = [Case('import os\ntoken = os.environ["REDCAP_API_TOKEN"]\nprint(len(token))\n')]
     INVALID = [Case('import os\ntoken = os.environ["REDCAP_API_TOKEN"]\n# ruleid: RC102\nprint(token)\n')]
 
@@ -36,4 +37,4 @@ class TokenExposed(Rule):
             scope = an.scope_of(out.span)
             if any(an.is_token(arg, scope) for arg in out.args):
                 verb = {"print": "printed", "log": "logged", "file": "written to a file"}.get(out.kind, "written out")
-                self.report(out.span, f"The REDCap API token is {verb}",)
+                self.report(out.span, f"The REDCap API token is {verb}")

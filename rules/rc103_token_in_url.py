@@ -31,6 +31,7 @@ class TokenInUrl(Rule):
     code = "RC103"
     name = "token-in-url"
     fix = "suggestion"
+    suggestion = "Send the token in the POST body, never in the URL"
     VALID = [Case('body = {"token": TOKEN, "content": "version"}\n'),
              Case('link = f"{FRONTEND}/login?token={token}"\n'),
              Case('import requests\nrequests.post("https://oauth2.googleapis.com/revoke", params={"token": creds.token}, timeout=9)\n')]

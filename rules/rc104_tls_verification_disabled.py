@@ -33,13 +33,16 @@ class TlsVerificationDisabled(Rule):
     severity = "error"
     fix = "safe"
     VALID = [Case('import requests\nrequests.post(URL, data=d, timeout=5, verify=True)\n')]
-    INVALID = [Case('import requests\n# ruleid: RC104\nrequests.post(URL, data=d, timeout=5, verify=False)\n')]
+    INVALID = [Case('import requests\n# ruleid: RC104\nrequests.post(URL, data=d, timeout=5, verify=False)\n',
+                    highlight="False", message="Certificate verification is turned off (verify=False)",
+                    fixed='import requests\n# ruleid: RC104\nrequests.post(URL, data=d, timeout=5, verify=True)\n')]
 
     def check(self) -> None:
         an = self.ctx.analysis
-        for call, names in self.ctx.facts.transports:
+        for t in self.ctx.facts.transports:
+            call = t.call
             for key, value in call.kwargs:
-                if key in names and self._off(an.resolve(value, an.scope_of(call.span))):
+                if key in t.verify_keywords and self._off(an.resolve(value, an.scope_of(call.span))):
                     self.report(value.span, f"Certificate verification is turned off ({key}={self._text(value)})",
                                 self._fix(value))
         for opt in self.ctx.script.options:

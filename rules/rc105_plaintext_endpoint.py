@@ -35,7 +35,8 @@ class PlaintextEndpoint(Rule):
     name = "plaintext-endpoint"
     fix = "safe"
     VALID = [Case('LOCAL = "http://localhost:8080/redcap/api/"\nPROXY = "http://proxy.example.edu:3128"\n')]
-    INVALID = [Case('# ruleid: RC105\nAPI_URL = "http://redcap.example.edu/api/"\n')]
+    INVALID = [Case('# ruleid: RC105\nAPI_URL = "http://redcap.example.edu/api/"\n',
+                    fixed='# ruleid: RC105\nAPI_URL = "https://redcap.example.edu/api/"\n')]
 
     def check(self) -> None:
         an, facts, script = self.ctx.analysis, self.ctx.facts, self.ctx.script

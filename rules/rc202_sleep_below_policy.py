@@ -29,7 +29,8 @@ class SleepBelowPolicy(Rule):
     ```
 
     ## Fix safety
-    Unsafe: raising the sleep to the policy interval makes the script slower.
+    Unsafe: raising the sleep to the policy interval makes the script slower. Only a length
+    written in seconds is replaced; one in other units (milliseconds, `usleep`) is described.
     """
 
     code = "RC202"
@@ -37,7 +38,8 @@ class SleepBelowPolicy(Rule):
     fix = "unsafe"
     VALID = [Case('import time, os\nwhile not os.path.exists(p):\n    time.sleep(1)\n')]
     INVALID = [Case('import requests, time\nfor i in ids:\n    requests.post(U, data={"token": T, "content": "version"}, timeout=5)\n'
-                    '    # ruleid: RC202\n    time.sleep(5)\n')]
+                    '    # ruleid: RC202\n    time.sleep(5)\n',
+                    fixed='import requests, time\nfor i in ids:\n    requests.post(U, data={"token": T, "content": "version"}, timeout=5)\n    # ruleid: RC202\n    time.sleep(20)\n')]
 
     def check(self) -> None:
         an, facts, interval = self.ctx.analysis, self.ctx.facts, self.ctx.config.interval
@@ -50,10 +52,10 @@ class SleepBelowPolicy(Rule):
             if self._between_api_calls(sl, scope):
                 # the length is replaced only where it is written in seconds (a literal); a
                 # length in other units (JavaScript's milliseconds, PHP's usleep) is described
-                edits = (Edit(sl.seconds.span.start, sl.seconds.span.end, f"{interval:g}"),) \
-                    if isinstance(sl.seconds, Num) else ()
-                self.report(sl.span, f"Sleep of {seconds:g} s between API calls; policy needs {interval:g} s",
-                            Fix("unsafe", f"Sleep {interval:g} s", edits))
+                fix = Fix("unsafe", f"Sleep {interval:g} s",
+                          (Edit(sl.seconds.span.start, sl.seconds.span.end, f"{interval:g}"),)) \
+                    if isinstance(sl.seconds, Num) else Fix("suggestion", f"Sleep {interval:g} s")
+                self.report(sl.span, f"Sleep of {seconds:g} s between API calls; policy needs {interval:g} s", fix)
 
         # a client's own pause between its batches, written out (REDCapR interbatch_delay);
         # library defaults are not reported
@@ -81,7 +83,7 @@ class SleepBelowPolicy(Rule):
             return True
         # a helper that calls the API, sleeps, and is itself called once per iteration
         return scope != 0 and facts.reaches_api.get(scope, False) and any(
-            it.scope != scope and any(e[2] == scope for e in it.events) for it in facts.iterations)
+            it.scope != scope and any(e.helper == scope for e in it.events) for it in facts.iterations)
 
 
     def _iterations(self, scope):
@@ -97,6 +99,6 @@ def api_events(ctx, scope: int) -> list[int]:
     """Start offsets of API calls and API-reaching helper calls made directly in `scope`."""
     facts = ctx.facts
     out = [a.span.start for a in facts.api_calls if a.scope == scope]
-    out += [site.call.span.start for site, caller, fid in facts.local_calls
-            if caller == scope and facts.reaches_api.get(fid)]
+    out += [lc.site.call.span.start for lc in facts.local_calls
+            if lc.caller == scope and facts.reaches_api.get(lc.callee)]
     return out

@@ -32,6 +32,7 @@ class ConcurrentApiCalls(Rule):
     code = "RC203"
     name = "concurrent-api-calls"
     fix = "suggestion"
+    suggestion = "Make the calls one after another, with a sleep between them"
     VALID = [Case('from concurrent.futures import ThreadPoolExecutor\ndef parse(p):\n    return open(p).read()\n'
                   'with ThreadPoolExecutor() as pool:\n    pool.map(parse, paths)\n')]
     INVALID = [Case('import requests\nfrom concurrent.futures import ThreadPoolExecutor\n'
@@ -55,7 +56,8 @@ class ConcurrentApiCalls(Rule):
                     if isinstance(v, Call) and v.receiver is None and v.callee in an.by_name and \
                             facts.reaches_api.get(an.by_name[v.callee].id):
                         return True
-        for site, caller, fid in facts.local_calls:
-            if d.span.contains(site.call.span) and site.call.span != d.span and facts.reaches_api.get(fid):
+        for lc in facts.local_calls:
+            span = lc.site.call.span
+            if d.span.contains(span) and span != d.span and facts.reaches_api.get(lc.callee):
                 return True
         return any(d.span.contains(a.span) and a.span != d.span for a in facts.api_calls)

@@ -26,7 +26,8 @@ class PayloadNotList(Rule):
     ```
 
     ## Fix safety
-    Safe: the one record is wrapped in a list, which is what the API expects.
+    Safe: the one record is wrapped in the language's one-element list (`[record]`, R's
+    `list(record)`), which is what the API expects.
     """
 
     code = "RC301"
@@ -34,7 +35,12 @@ class PayloadNotList(Rule):
     severity = "error"
     fix = "safe"
     VALID = [Case('project.import_records([{"record_id": "1"}])\n')]
-    INVALID = [Case('# ruleid: RC301\nproject.import_records({"record_id": "1"})\n')]
+    INVALID = [Case('# ruleid: RC301\nproject.import_records({"record_id": "1"})\n',
+                    fixed='# ruleid: RC301\nproject.import_records([{"record_id": "1"}])\n'),
+               Case('body <- list(token = t, content = "record", action = "import", format = "json",\n'
+                    '  # ruleid: RC301\n  data = jsonlite::toJSON(list(record_id = "1"), auto_unbox = TRUE))\n'
+                    'httr::POST(url, body = body, httr::timeout(9))\n', "case.R",
+                    fixed='body <- list(token = t, content = "record", action = "import", format = "json",\n  # ruleid: RC301\n  data = jsonlite::toJSON(list(list(record_id = "1")), auto_unbox = TRUE))\nhttr::POST(url, body = body, httr::timeout(9))\n')]
 
     def check(self) -> None:
         an = self.ctx.analysis
@@ -49,11 +55,16 @@ class PayloadNotList(Rule):
             if encoder is not None and encoder.args:
                 inner = an.resolve(encoder.args[0], scope)
                 if isinstance(inner, Dict):
-                    arg = encoder.args[0].span
                     self.report(encoder.span, "Import data is one JSON object; REDCap expects a list of records",
-                                Fix("safe", "Wrap the record in a list",
-                                    (Edit(arg.start, arg.start, "["), Edit(arg.end, arg.end, "]"))))
+                                self._wrap(encoder.args[0].span))
             elif api.kind == "client" and isinstance(p.value, Dict):
-                self.report(p.site, "Import data is one record (a dict); pass a list of records",
-                            Fix("safe", "Wrap the record in a list",
-                                (Edit(p.site.start, p.site.start, "["), Edit(p.site.end, p.site.end, "]"))))
+                self.report(p.site, "Import data is one record (a dict); pass a list of records", self._wrap(p.site))
+
+    def _wrap(self, span) -> Fix:
+        """The record inside the language's one-element list (`[x]`, R's `list(x)`)."""
+        template = self.ctx.spelling("list_of")
+        if template is None:
+            return Fix("suggestion", "Wrap the record in a list")
+        before, _, after = template.partition("{}")
+        return Fix("safe", "Wrap the record in a list",
+                   (Edit(span.start, span.start, before), Edit(span.end, span.end, after)))

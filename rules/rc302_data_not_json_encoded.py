@@ -35,8 +35,10 @@ class DataNotJsonEncoded(Rule):
     ```
 
     ## Fix safety
-    Safe when the payload says `format=json`: the value is wrapped in `json.dumps(...)`.
-    Otherwise only suggested, since the right encoder depends on the format.
+    Safe when the payload says `format=json`: the value is wrapped in the language's encoder
+    (`json.dumps(...)` with `import json` where missing, `jsonlite::toJSON(...)`,
+    `json_encode(...)`, `JSON.stringify(...)`). Otherwise only suggested, since the right
+    encoder depends on the format.
     """
 
     code = "RC302"
@@ -44,7 +46,11 @@ class DataNotJsonEncoded(Rule):
     fix = "safe"
     VALID = [Case('import json, requests\nrequests.post(U, data={"token": T, "content": "record", "data": json.dumps(rows)}, timeout=5)\n')]
     INVALID = [Case('import requests\nrequests.post(U, data={"token": T, "content": "record",\n'
-                    '    # ruleid: RC302\n    "data": [{"record_id": "1"}]}, timeout=5)\n')]
+                    '    # ruleid: RC302\n    "data": [{"record_id": "1"}]}, timeout=5)\n',
+                    fixed='import requests\nrequests.post(U, data={"token": T, "content": "record",\n    # ruleid: RC302\n    "data": [{"record_id": "1"}]}, timeout=5)\n'),
+               Case('import requests\nrequests.post(U, data={"token": T, "content": "record", "format": "json",\n'
+                    '    # ruleid: RC302\n    "data": [{"record_id": "1"}]}, timeout=5)\n',
+                    fixed='import requests\nimport json\nrequests.post(U, data={"token": T, "content": "record", "format": "json",\n    # ruleid: RC302\n    "data": json.dumps([{"record_id": "1"}])}, timeout=5)\n')]
 
 
     def check(self) -> None:
@@ -59,7 +65,9 @@ class DataNotJsonEncoded(Rule):
                 continue
             fix = Fix("suggestion", "Encode the data as JSON")
             template = self.ctx.spelling("json_encode")
-            if template and param_str(api, "format") == "json":
+            imports = self.ctx.import_edits("json_encode")
+            if template and imports is not None and param_str(api, "format") == "json":
                 text = self.ctx.script.source.text[p.site.start:p.site.end]
-                fix = Fix("safe", "Encode the data as JSON", (Edit(p.site.start, p.site.end, template.format(text)),))
+                fix = Fix("safe", "Encode the data as JSON",
+                          (Edit(p.site.start, p.site.end, template.format(text)),) + imports)
             self.report(p.site, "`data` is a native structure, not a JSON-encoded string", fix)

@@ -36,8 +36,10 @@ class JsonDecodeWithoutAssoc(Rule):
     fix = "safe"
     VALID = [Case("<?php\n$r = json_decode($body, true);\n$m = json_decode($raw, null, 512, JSON_OBJECT_AS_ARRAY);\n",
                   "case.php")]
-    INVALID = [Case("<?php\n// ruleid: RC303\n$r = json_decode($body);\n", "case.php"),
-               Case("<?php\n// ruleid: RC303\n$r = json_decode($body, false, 512, JSON_OBJECT_AS_ARRAY);\n", "case.php")]
+    INVALID = [Case("<?php\n// ruleid: RC303\n$r = json_decode($body);\n", "case.php",
+                    fixed='<?php\n// ruleid: RC303\n$r = json_decode($body, true);\n'),
+               Case("<?php\n// ruleid: RC303\n$r = json_decode($body, false, 512, JSON_OBJECT_AS_ARRAY);\n", "case.php",
+                    fixed='<?php\n// ruleid: RC303\n$r = json_decode($body, true, 512, JSON_OBJECT_AS_ARRAY);\n')]
 
     def check(self) -> None:
         for decode in self.ctx.script.decodes:

@@ -29,6 +29,7 @@ class DataParameterMismatch(Rule):
     code = "RC304"
     name = "data-parameter-mismatch"
     fix = "suggestion"
+    suggestion = "Send `data` only with an import, and give every import its data"
     VALID = [Case('import requests\nrequests.post(U, data={"token": T, "content": "record", "action": "import", "data": "[]"}, timeout=5)\n')]
     INVALID = [Case('import requests\n# ruleid: RC304\nrequests.post(U, data={"token": T, "content": "record", "action": "import"}, timeout=5)\n')]
 

@@ -39,7 +39,8 @@ class InvalidApiParameter(Rule):
     name = "invalid-api-parameter"
     fix = "safe"
     VALID = [Case('import requests\nrequests.post(U, data={"token": T, "content": "record", "type": "EAV"}, timeout=5)\n')]
-    INVALID = [Case('import requests\n# ruleid: RC305\nrequests.post(U, data={"token": T, "content": "records"}, timeout=5)\n')]
+    INVALID = [Case('import requests\n# ruleid: RC305\nrequests.post(U, data={"token": T, "content": "records"}, timeout=5)\n',
+                    fixed='import requests\n# ruleid: RC305\nrequests.post(U, data={"token": T, "content": "record"}, timeout=5)\n')]
 
     def check(self) -> None:
         table = api_table()

@@ -31,6 +31,7 @@ class ExportRate(Rule):
     code = "RC402"
     name = "export-rate"
     fix = "suggestion"
+    suggestion = "Restrict the export (records, fields, forms, a filter) or export once, outside the loop"
     VALID = [Case('import time\nwhile True:\n    project.export_records(format_type="df")\n    time.sleep(600)\n')]
     INVALID = [Case('import time\nwhile True:\n    # ruleid: RC402\n    project.export_records(format_type="df")\n    time.sleep(60)\n')]
 
@@ -43,11 +44,10 @@ class ExportRate(Rule):
             lengths = [an.number(s.seconds, an.scope_of(s.span)) for s in it.sleeps]
             if any(x is None for x in lengths) or (lengths and max(lengths) >= limit):
                 continue
-            for span, api, fid in it.events:
-                big = (api is not None and unrestricted_export(api, threshold)) or (fid is not None and fid in heavy_fns)
-                if big:
+            for e in it.events:
+                if (e.api is not None and unrestricted_export(e.api, threshold)) or e.helper in heavy_fns:
                     longest = f"{max(lengths):g} s" if lengths else "no sleep"
-                    self.report(span, f"Unrestricted export repeated in a loop ({longest}); "
+                    self.report(e.anchor, f"Unrestricted export repeated in a loop ({longest}); "
                                       f"policy allows one large export per {limit:g} s")
 
     def _functions_with_big_exports(self, threshold) -> set[int]:

@@ -1,4 +1,5 @@
-from redcaplint.findings import Edit, Fix
+from redcaplint.findings import Fix
+from redcaplint.model import Timeout
 from redcaplint.rule import Case, Rule
 
 
@@ -25,34 +26,46 @@ class MissingTimeout(Rule):
     ```
 
     ## Fix safety
-    Unsafe: a timeout makes a slow export fail instead of waiting; choose the length.
+    Unsafe: a timeout makes a slow export fail instead of waiting; choose the length. The
+    library's own argument is added to the call (`timeout=60`, `httr::timeout(60)`, curl's
+    `--max-time 60`); where the timeout is an option on a handle or in an options object
+    (pycurl, PHP curl, fetch's `signal`), it is described, not inserted.
     """
 
     code = "RC501"
     name = "missing-timeout"
     fix = "unsafe"
     VALID = [Case('import requests\nrequests.post(U, data={"token": T, "content": "version"}, timeout=30)\n')]
-    INVALID = [Case('import requests\n# ruleid: RC501\nrequests.post(U, data={"token": T, "content": "version"})\n')]
+    INVALID = [Case('import requests\n# ruleid: RC501\nrequests.post(U, data={"token": T, "content": "version"})\n',
+                    message="API request with no timeout", highlight='requests.post(U, data={"token": T, "content": "version"})',
+                    fixed='import requests\n# ruleid: RC501\nrequests.post(U, data={"token": T, "content": "version"}, timeout=60)\n'),
+               Case('# ruleid: RC501\nhttr::POST(url, body = list(token = t, content = "version"))\n', "case.R",
+                    fixed='# ruleid: RC501\nhttr::POST(url, body = list(token = t, content = "version"), httr::timeout(60))\n'),
+               Case('# ruleid: RC501\ncurl -d "token=$T&content=version" "$URL"\n', "case.sh",
+                    fixed='# ruleid: RC501\ncurl -d "token=$T&content=version" "$URL" --max-time 60\n'),
+               # pycurl: the timeout is an option set on the handle; described, not inserted
+               Case('import pycurl\nfrom urllib.parse import urlencode\nc = pycurl.Curl()\nc.setopt(pycurl.URL, U)\n'
+                    'c.setopt(pycurl.POSTFIELDS, urlencode({"token": T, "content": "version"}))\n# ruleid: RC501\nc.perform()\n',
+                    fixed='import pycurl\nfrom urllib.parse import urlencode\nc = pycurl.Curl()\nc.setopt(pycurl.URL, U)\nc.setopt(pycurl.POSTFIELDS, urlencode({"token": T, "content": "version"}))\n# ruleid: RC501\nc.perform()\n')]
 
     def check(self) -> None:
         seen = set()
         for api in self.ctx.facts.api_calls:
-            if api.kind != "http" or api.timeout not in ("missing", "none"):
+            if api.kind != "http" or api.timeout not in (Timeout.MISSING, Timeout.NONE):
                 continue
             span = api.inner.span if api.inner is not None else api.span
             if span in seen:
                 continue
             seen.add(span)
-            detail = "an explicit no-timeout" if api.timeout == "none" else "no timeout"
+            detail = "an explicit no-timeout" if api.timeout is Timeout.NONE else "no timeout"
             self.report(span, f"API request with {detail}", self._fix(api, span))
 
     def _fix(self, api, span):
-        """Languages with keyword arguments: add one before the closing parenthesis."""
-        text = self.ctx.script.source.text
-        keyword = self.ctx.spelling("timeout_keyword")
-        if keyword is None or api.timeout != "missing" or text[span.end - 1:span.end] != ")":
+        """The library's timeout argument (`timeout=60`, `httr::timeout(60)`, `--max-time 60`)
+        added to the call, where the library takes one there and the language can add it."""
+        add, argument = self.ctx.spelling("add_argument"), api.timeout_argument
+        edit = add(self.ctx.script.source.text, span, argument) if (
+            add is not None and argument is not None and api.timeout is Timeout.MISSING) else None
+        if edit is None:
             return Fix("suggestion", "Add a timeout (e.g. 60 s)")
-        inside = text[span.start:span.end - 1].rstrip()
-        sep = "" if inside.endswith(("(", ",")) else ", "
-        at = span.start + len(inside)
-        return Fix("unsafe", f"Add {keyword}", (Edit(at, at, f"{sep}{keyword}"),))
+        return Fix("unsafe", f"Add {argument}", (edit,))

@@ -29,6 +29,7 @@ class DestructiveOperation(Rule):
     name = "destructive-operation"
     severity = "note"
     fix = "suggestion"
+    suggestion = "Check the target first (an explicit record list, a dry run) and keep a backup"
     VALID = [Case('project.import_records(rows)\n')]
     INVALID = [Case('# ruleid: RC601\nproject.delete_records(["2001"])\n')]
 

@@ -31,7 +31,9 @@ LANGUAGE = "javascript"
 SPELLINGS = {
     "env_token": "process.env.REDCAP_API_TOKEN",
     "json_encode": "JSON.stringify({})",
+    "list_of": "[{}]",
     "true_of": {"false": "true", "0": "1"},
+    # no `sleep`: an awaited timer is only valid in an async function or a module
 }
 KINDS = ["variable_declarator", "assignment_expression", "call_expression", "new_expression",
          "function_declaration", "method_definition", "for_statement", "for_in_statement",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from redcaplint.frontends._edits import append_before_closing
 from redcaplint.frontends._treesitter import TreeBuilder, joined
 from redcaplint.model import (
     CONSTRUCTOR, Assign, Attr, BinOp, Call, CallSite, Concat, Const, Decode, Dict, EnvLookup,
@@ -28,7 +29,10 @@ LANGUAGE = "php"
 SPELLINGS = {
     "env_token": "getenv('REDCAP_API_TOKEN')",
     "json_encode": "json_encode({})",
+    "list_of": "[{}]",
     "true_of": {"false": "true", "FALSE": "TRUE", "0": "1"},
+    "sleep": "sleep({:g});",
+    "append_statement": lambda text, block, statement: append_before_closing(text, block, "}", statement),
 }
 KINDS = ["assignment_expression", "augmented_assignment_expression", "function_call_expression",
          "member_call_expression", "scoped_call_expression", "object_creation_expression",

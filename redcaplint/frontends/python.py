@@ -20,16 +20,21 @@ from redcaplint.model import (
     Item, Loop, Name, Num, Option, Output, Return, Script, Seq, Sleep, Span, Str, SyntaxProblem,
     Unknown, Value,
 )
+from redcaplint.frontends._edits import add_argument, append_to_indented_block
 from redcaplint.frontends._treesitter import TreeBuilder, first_error, joined
 from redcaplint.source import Document
 
 LANGUAGE = "python"
 # what fixes need, in this language's spelling (RuleContext.spelling)
 SPELLINGS = {
-    "env_token": 'os.environ["REDCAP_API_TOKEN"]',
-    "json_encode": "json.dumps({})",
+    "env_token": 'os.environ["REDCAP_API_TOKEN"]', "env_token_module": "os",
+    "json_encode": "json.dumps({})", "json_encode_module": "json",
+    "list_of": "[{}]",
     "true_of": {"False": "True", "0": "1"},
-    "timeout_keyword": "timeout=60",  # a keyword argument added before the closing parenthesis
+    "sleep": "time.sleep({:g})", "sleep_module": "time",
+    "import": "import {}\n",
+    "append_statement": append_to_indented_block,
+    "add_argument": add_argument,
 }
 
 SLEEPS = {"time.sleep", "asyncio.sleep", "trio.sleep", "anyio.sleep", "gevent.sleep"}

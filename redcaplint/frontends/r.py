@@ -15,6 +15,7 @@ from redcaplint.model import (
     FunctionDef, Item, Loop, Name, Num, Option, Output, Return, Script, Seq, Sleep, Span, Str,
     SyntaxProblem, Unknown, Value,
 )
+from redcaplint.frontends._edits import add_argument, append_before_closing
 from redcaplint.frontends._treesitter import TreeBuilder, first_error
 from redcaplint.source import Document
 
@@ -23,7 +24,11 @@ LANGUAGE = "r"
 SPELLINGS = {
     "env_token": 'Sys.getenv("REDCAP_API_TOKEN")',
     "json_encode": "jsonlite::toJSON({})",
+    "list_of": "list({})",  # toJSON(list(record)) is a JSON array of one record
     "true_of": {"FALSE": "TRUE", "F": "T", "0": "1", "0L": "1L"},
+    "sleep": "Sys.sleep({:g})",
+    "append_statement": lambda text, block, statement: append_before_closing(text, block, "}", statement),
+    "add_argument": add_argument,
 }
 
 SLEEPS = {"Sys.sleep", "base::Sys.sleep"}

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from redcaplint.frontends._edits import append_before_closing, append_words
 from redcaplint.frontends._treesitter import TreeBuilder
 from redcaplint.model import (
     Assign, Call, CallSite, Concat, Dict, Dispatch, EnvLookup, FunctionDef, Name, Num,
@@ -25,6 +26,9 @@ LANGUAGE = "shell"
 # what fixes need, in this language's spelling (RuleContext.spelling)
 SPELLINGS = {
     "env_token": '"$REDCAP_API_TOKEN"',
+    "sleep": "sleep {:g}",
+    "append_statement": lambda text, block, statement: append_before_closing(text, block, "done", statement),
+    "add_argument": append_words,
 }
 QUERY = ("[(command) (variable_assignment) (function_definition) (for_statement)"
          " (c_style_for_statement) (while_statement)] @n")
