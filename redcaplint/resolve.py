@@ -17,6 +17,7 @@ from redcaplint.model import (
     EnvLookup, FunctionDef, Item, Loop, Name, Num, Param, Return, Script, Seq, Sleep, Span, Str,
     Unknown, Value,
 )
+from redcaplint.frontends import idioms
 from redcaplint.tokens import is_token_format, is_token_literal
 
 MAX_RESOLVE_DEPTH = 24
@@ -25,8 +26,6 @@ TOKENISH = re.compile(
 NOT_TOKEN_NAME = re.compile(r"(?i)(file|path|name|var|env|len|length|count|url|type|header|dir|col)s?$")
 ENV_TOKEN_KEY = re.compile(r"(?i)token|key|secret|pass")
 INDEXED_PARAM = re.compile(r"^(\w+)\[\d*\]$")
-STRING_METHODS = {"strip", "rstrip", "lstrip", "upper", "lower", "encode", "decode", "format",
-                  "replace", "join"}
 
 
 @lru_cache(maxsize=1)
@@ -215,6 +214,7 @@ class Analysis:
     def __init__(self, script: Script) -> None:
         self.script = script
         self.surface = surface(script.language)
+        self.idioms = idioms(script.language)
         self.functions = sorted(script.functions, key=lambda f: f.span.start)
         self._fn_nest = Nest(self.functions, lambda f: f.body)
         self.by_id = {f.id: f for f in self.functions}
@@ -285,7 +285,7 @@ class Analysis:
             found = self._mounted = set()
             for site in self.script.calls:
                 c = site.call
-                if c.callee == "mount" and isinstance(c.receiver, Name) and any(
+                if c.callee == self.idioms["adapter_mount"] and isinstance(c.receiver, Name) and any(
                         isinstance(a, Call) and a.kwarg("timeout") is not None for a in c.args):
                     found.add(c.receiver.name)
         return found
@@ -478,9 +478,9 @@ class Analysis:
                      depth: int = 0) -> Optional[tuple[dict[str, tuple[Value, Value]], bool]]:
         """Resolve a payload to {parameter: (resolved value, site value)} and `open`."""
         value = self.resolve(value, scope, env=env)
-        if isinstance(value, Call) and value.args and value.callee.endswith("urlencode"):
+        if isinstance(value, Call) and value.args and value.callee.rpartition(".")[2] in self.idioms["form_encoders"]:
             value = self.resolve(value.args[0], scope, env=env)
-        if isinstance(value, Call) and value.callee == "items" and value.receiver is not None:
+        if isinstance(value, Call) and value.callee in self.idioms["pair_views"] and value.receiver is not None:
             value = self.resolve(value.receiver, scope, env=env)
         if not isinstance(value, Dict) or depth > 4:
             return None
@@ -565,7 +565,7 @@ class Analysis:
         if isinstance(value, Attr):
             if tokenish_name(value.attr):
                 return True
-            return value.attr in ("text", "content") and self.is_created_token(value.base, scope)
+            return value.attr in self.idioms["response_body"] and self.is_created_token(value.base, scope)
         if isinstance(value, Concat):
             return any(self.is_token(p, scope, depth + 1) for p in value.parts)
         if isinstance(value, Dict):
@@ -578,7 +578,7 @@ class Analysis:
         if isinstance(value, Seq):
             return any(self.is_token(v, scope, depth + 1) for v in value.items)
         if isinstance(value, Call):
-            if value.receiver is not None and value.callee in STRING_METHODS:
+            if value.receiver is not None and value.callee in self.idioms["string_methods"]:
                 return self.is_token(value.receiver, scope, depth + 1)
             if self.is_created_token(value, scope):
                 return True
@@ -590,7 +590,7 @@ class Analysis:
         value = self.resolve(value, scope)
         if isinstance(value, Attr):
             value = self.resolve(value.base, scope)
-        if isinstance(value, Call) and value.receiver is not None and value.callee in ("json",):
+        if isinstance(value, Call) and value.receiver is not None and value.callee in self.idioms["response_body"]:
             value = self.resolve(value.receiver, scope)
         if not isinstance(value, Call):
             return False

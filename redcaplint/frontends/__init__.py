@@ -61,6 +61,21 @@ def has_front_end(language: Optional[str]) -> bool:
     return language in FRONT_ENDS
 
 
+# What the language-neutral resolver needs to know of a language's library idioms; a front
+# end's IDIOMS override these (empty) defaults.
+IDIOM_DEFAULTS = {
+    "string_methods": frozenset(),  # methods whose result is the receiver's text, transformed
+    "form_encoders": frozenset(),  # functions (last name part) that form-encode a mapping
+    "pair_views": frozenset(),  # methods that view a mapping as its pairs (`d.items()`)
+    "response_body": frozenset(),  # a response's attributes/methods that give its body
+    "adapter_mount": None,  # the session method that mounts a transport adapter
+}
+
+
+def idioms(language: str) -> dict:
+    return {**IDIOM_DEFAULTS, **getattr(front_end(language), "IDIOMS", {})}
+
+
 def front_end(language: str) -> ModuleType:
     """The module that builds `language`'s Script; the text front end for a language whose
     front end is not written yet (its files still get the token scan)."""

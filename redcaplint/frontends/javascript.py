@@ -35,6 +35,10 @@ SPELLINGS = {
     "true_of": {"false": "true", "0": "1"},
     # no `sleep`: an awaited timer is only valid in an async function or a module
 }
+IDIOMS = {
+    "string_methods": frozenset({"trim", "trimStart", "trimEnd", "toString", "toUpperCase", "toLowerCase"}),
+    "response_body": frozenset({"json", "text", "data"}),
+}
 KINDS = ["variable_declarator", "assignment_expression", "call_expression", "new_expression",
          "function_declaration", "method_definition", "for_statement", "for_in_statement",
          "while_statement", "do_statement", "return_statement", "arrow_function", "pair"]

@@ -37,6 +37,15 @@ SPELLINGS = {
     "add_argument": add_argument,
 }
 
+IDIOMS = {
+    "string_methods": frozenset({"strip", "rstrip", "lstrip", "upper", "lower", "encode", "decode",
+                                 "format", "replace", "join"}),
+    "form_encoders": frozenset({"urlencode"}),
+    "pair_views": frozenset({"items"}),
+    "response_body": frozenset({"text", "content", "json"}),
+    "adapter_mount": "mount",  # requests' Session.mount(prefix, HTTPAdapter(...))
+}
+
 SLEEPS = {"time.sleep", "asyncio.sleep", "trio.sleep", "anyio.sleep", "gevent.sleep"}
 ENV_READERS = {"os.getenv", "os.environ.get", "os.environ.setdefault", "dotenv.get_key",
                "decouple.config", "environ.get", "getenv"}
