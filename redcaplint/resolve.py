@@ -18,13 +18,8 @@ from redcaplint.model import (
     Unknown, Value,
 )
 from redcaplint.frontends import idioms
-from redcaplint.tokens import is_token_format, is_token_literal
 
 MAX_RESOLVE_DEPTH = 24
-TOKENISH = re.compile(
-    r"(?i)(^|[_.])((redcap_?)?(api_?|super_?|project_?)?token|(redcap_?)?api_?key|redcap_?key)s?$")
-NOT_TOKEN_NAME = re.compile(r"(?i)(file|path|name|var|env|len|length|count|url|type|header|dir|col)s?$")
-ENV_TOKEN_KEY = re.compile(r"(?i)token|key|secret|pass")
 INDEXED_PARAM = re.compile(r"^(\w+)\[\d*\]$")
 
 
@@ -532,75 +527,6 @@ class Analysis:
                 return None
         return None
 
-    # -- tokens ---------------------------------------------------------------------------
-    def is_token(self, value: Value, scope: int, depth: int = 0) -> bool:
-        """Does this value carry the API token itself (not something derived from it)?"""
-        if depth > 10:
-            return False
-        if isinstance(value, Name):
-            resolved = self.resolve(value, scope)
-            if isinstance(resolved, Str):
-                # a hex literal held by a token-named variable is a token in any case
-                return self.is_token(resolved, scope, depth + 1) or (
-                    tokenish_name(value.name.rpartition(".")[2]) and is_token_literal(resolved.value))
-            if resolved is not value and not isinstance(resolved, (Param, Unknown, Attr, Call)):
-                return self.is_token(resolved, scope, depth + 1)
-            if isinstance(resolved, (Call, Attr)) and self.is_token(resolved, scope, depth + 1):
-                return True
-            return tokenish_name(value.name.rpartition(".")[2])
-        if isinstance(value, Param):
-            return tokenish_name(value.name)
-        if isinstance(value, Item):
-            # `cfg["token"]` is the token; `token[:4]` (a slice, a masked prefix) is not
-            resolved = self.resolve(value, scope)
-            if resolved is not value:
-                return self.is_token(resolved, scope, depth + 1)
-            key = self.resolve(value.key, scope)
-            return isinstance(key, Str) and tokenish_name(key.value)
-        if isinstance(value, EnvLookup):
-            key = self.resolve(value.key, scope) if value.key is not None else None
-            return not isinstance(key, Str) or bool(ENV_TOKEN_KEY.search(key.value))
-        if isinstance(value, Str):
-            return is_token_format(value.value.strip())
-        if isinstance(value, Attr):
-            if tokenish_name(value.attr):
-                return True
-            return value.attr in self.idioms["response_body"] and self.is_created_token(value.base, scope)
-        if isinstance(value, Concat):
-            return any(self.is_token(p, scope, depth + 1) for p in value.parts)
-        if isinstance(value, Dict):
-            # a payload holds the token under its `token` key, whatever expression fills it
-            for k, v in value.entries:
-                if isinstance(k, Str) and k.value.lower() == "token" and not (
-                        isinstance(v, Str) and not is_token_literal(v.value)) and not isinstance(v, Const):
-                    return True
-            return any(self.is_token(v, scope, depth + 1) for _, v in value.entries)
-        if isinstance(value, Seq):
-            return any(self.is_token(v, scope, depth + 1) for v in value.items)
-        if isinstance(value, Call):
-            if value.receiver is not None and value.callee in self.idioms["string_methods"]:
-                return self.is_token(value.receiver, scope, depth + 1)
-            if self.is_created_token(value, scope):
-                return True
-            return "token" in value.callee.lower() and value.callee.rpartition(".")[2].startswith(("get", "read", "load"))
-        return False
-
-    def is_created_token(self, value: Value, scope: int) -> bool:
-        """The result of a project-creation call is the new project's token (RC102)."""
-        value = self.resolve(value, scope)
-        if isinstance(value, Attr):
-            value = self.resolve(value.base, scope)
-        if isinstance(value, Call) and value.receiver is not None and value.callee in self.idioms["response_body"]:
-            value = self.resolve(value.receiver, scope)
-        if not isinstance(value, Call):
-            return False
-        created = self.created_spans
-        return value.span in created
-
-
-
-def tokenish_name(name: str) -> bool:
-    return bool(TOKENISH.search(name)) and not NOT_TOKEN_NAME.search(name) and name.lower() not in ("key",)
 
 
 # ---------------------------------------------------------------------------------------------

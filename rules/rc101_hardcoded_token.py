@@ -2,7 +2,7 @@ import re
 
 from redcaplint.findings import Edit, Fix
 from redcaplint.model import Span, Str
-from redcaplint.resolve import tokenish_name
+from redcaplint.rules._token_flow import tokenish_name
 from redcaplint.rule import Case, Rule
 from redcaplint.tokens import HEX_RUN, is_placeholder, is_token_format, is_token_literal, sha256
 

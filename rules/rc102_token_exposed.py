@@ -1,4 +1,5 @@
 from redcaplint.rule import Case, Rule
+from redcaplint.rules._token_flow import holds_token
 
 
 class TokenExposed(Rule):
@@ -35,6 +36,6 @@ class TokenExposed(Rule):
         an = self.ctx.analysis
         for out in self.ctx.script.outputs:
             scope = an.scope_of(out.span)
-            if any(an.is_token(arg, scope) for arg in out.args):
+            if any(holds_token(an, arg, scope) for arg in out.args):
                 verb = {"print": "printed", "log": "logged", "file": "written to a file"}.get(out.kind, "written out")
                 self.report(out.span, f"The REDCap API token is {verb}")

@@ -1,0 +1,83 @@
+"""What "holds the token" means (RC102, and RC101's positional contexts): a value that carries
+the API token itself, read through the model's names, items, environment lookups and a
+project-creation call's result — not something derived from it (a masked prefix, a length)."""
+from __future__ import annotations
+
+import re
+
+from redcaplint.model import Attr, Call, Concat, Const, Dict, EnvLookup, Item, Name, Param, Seq, Str, Unknown, Value
+from redcaplint.resolve import Analysis
+from redcaplint.tokens import is_token_format, is_token_literal
+
+TOKENISH = re.compile(
+    r"(?i)(^|[_.])((redcap_?)?(api_?|super_?|project_?)?token|(redcap_?)?api_?key|redcap_?key)s?$")
+NOT_TOKEN_NAME = re.compile(r"(?i)(file|path|name|var|env|len|length|count|url|type|header|dir|col)s?$")
+ENV_TOKEN_KEY = re.compile(r"(?i)token|key|secret|pass")
+
+
+def tokenish_name(name: str) -> bool:
+    return bool(TOKENISH.search(name)) and not NOT_TOKEN_NAME.search(name) and name.lower() not in ("key",)
+
+
+def holds_token(an: Analysis, value: Value, scope: int, depth: int = 0) -> bool:
+    """Does this value carry the API token itself (not something derived from it)?"""
+    if depth > 10:
+        return False
+    if isinstance(value, Name):
+        resolved = an.resolve(value, scope)
+        if isinstance(resolved, Str):
+            # a hex literal held by a token-named variable is a token in any case
+            return holds_token(an, resolved, scope, depth + 1) or (
+                tokenish_name(value.name.rpartition(".")[2]) and is_token_literal(resolved.value))
+        if resolved is not value and not isinstance(resolved, (Param, Unknown, Attr, Call)):
+            return holds_token(an, resolved, scope, depth + 1)
+        if isinstance(resolved, (Call, Attr)) and holds_token(an, resolved, scope, depth + 1):
+            return True
+        return tokenish_name(value.name.rpartition(".")[2])
+    if isinstance(value, Param):
+        return tokenish_name(value.name)
+    if isinstance(value, Item):
+        # `cfg["token"]` is the token; `token[:4]` (a slice, a masked prefix) is not
+        resolved = an.resolve(value, scope)
+        if resolved is not value:
+            return holds_token(an, resolved, scope, depth + 1)
+        key = an.resolve(value.key, scope)
+        return isinstance(key, Str) and tokenish_name(key.value)
+    if isinstance(value, EnvLookup):
+        key = an.resolve(value.key, scope) if value.key is not None else None
+        return not isinstance(key, Str) or bool(ENV_TOKEN_KEY.search(key.value))
+    if isinstance(value, Str):
+        return is_token_format(value.value.strip())
+    if isinstance(value, Attr):
+        if tokenish_name(value.attr):
+            return True
+        return value.attr in an.idioms["response_body"] and is_created_token(an, value.base, scope)
+    if isinstance(value, Concat):
+        return any(holds_token(an, p, scope, depth + 1) for p in value.parts)
+    if isinstance(value, Dict):
+        # a payload holds the token under its `token` key, whatever expression fills it
+        for k, v in value.entries:
+            if isinstance(k, Str) and k.value.lower() == "token" and not (
+                    isinstance(v, Str) and not is_token_literal(v.value)) and not isinstance(v, Const):
+                return True
+        return any(holds_token(an, v, scope, depth + 1) for _, v in value.entries)
+    if isinstance(value, Seq):
+        return any(holds_token(an, v, scope, depth + 1) for v in value.items)
+    if isinstance(value, Call):
+        if value.receiver is not None and value.callee in an.idioms["string_methods"]:
+            return holds_token(an, value.receiver, scope, depth + 1)
+        if is_created_token(an, value, scope):
+            return True
+        return "token" in value.callee.lower() and value.callee.rpartition(".")[2].startswith(("get", "read", "load"))
+    return False
+
+def is_created_token(an: Analysis, value: Value, scope: int) -> bool:
+    """The result of a project-creation call is the new project's token (RC102)."""
+    value = an.resolve(value, scope)
+    if isinstance(value, Attr):
+        value = an.resolve(value.base, scope)
+    if isinstance(value, Call) and value.receiver is not None and value.callee in an.idioms["response_body"]:
+        value = an.resolve(value.receiver, scope)
+    if not isinstance(value, Call):
+        return False
+    return value.span in an.created_spans
