@@ -729,6 +729,14 @@ def _first(args: dict[str, Value], keys: tuple[str, ...]) -> Optional[Value]:
 def _request(an: Analysis, call: Call, scope: int, lib: HttpLibrary, signature: tuple[str, ...], env) -> _Request:
     """Where a raw request's URL, parameters and timeout are, from the library's roles."""
     args = bound_arguments(call, signature)
+    for key in lib.keys("options_object"):
+        # `axios(config)`, `fetch(url, init)`: the object's keys are the call's parameters
+        # (an object written in the call is spread by the front end already)
+        obj = an.resolve(args.pop(key), scope, env=env) if key in args else None
+        if isinstance(obj, Dict):
+            for k, v in obj.entries:
+                if isinstance(k, Str) and k.value != "*":
+                    args.setdefault(k.value, v)
     req = _Request()
     built = _first(args, lib.keys("request"))
     if lib.builder:

@@ -52,7 +52,8 @@ FILE_WRITES = {"fs.writeFileSync", "fs.writeFile", "fs.appendFileSync", "fs.appe
                "appendFile", "appendFileSync"}
 GATHERS = {"Promise.all", "Promise.allSettled", "Promise.race", "Promise.any"}
 ITERATORS = {"forEach", "map", "flatMap", "filter", "reduce", "some", "every", "find"}
-FORM_BUILDERS = {"URLSearchParams", "FormData", "URLSearchParams.new"}
+# `form-data` is the npm package whose export is FormData (`const FormData = require("form-data")`)
+FORM_BUILDERS = {"URLSearchParams", "FormData", "URLSearchParams.new", "form-data"}
 PASS_THROUGH = {"toString", "trim"}  # methods whose result carries the receiver's parameters
 # request functions whose options object is spread into keywords: callee → its position
 OPTION_ARG = {"fetch": 1, "node-fetch": 1, "cross-fetch": 1, "isomorphic-fetch": 1, "undici.fetch": 1, "axios": 0, "axios.request": 0, "axios.create": 0, "$.ajax": 0,
