@@ -165,6 +165,9 @@ class FunctionDef:
     params: tuple[str, ...]  # what a caller passes: a method's receiver (`self`, `$this`) is not one
     is_async: bool = False  # calling it only creates a coroutine; awaiting or gathering runs it
     owner: Optional[str] = None  # the class it is a method of (called through a receiver)
+    # parameters' default values where they are literals (`parameters={}`, `fields = NULL`):
+    # what a call that omits them passes, when a helper's request is judged at its call sites
+    defaults: tuple[tuple[str, "Value"], ...] = ()
 
 
 @dataclass(slots=True)

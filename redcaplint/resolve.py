@@ -318,9 +318,11 @@ class Analysis:
                 return None  # a method of some library's object (`requests.Session().post`)
         return fn
 
-    def bind(self, fn: FunctionDef, call: Call) -> dict[str, Value]:
-        """The arguments a call passes, by the function's parameter names."""
-        out: dict[str, Value] = {}
+    def bind(self, fn: FunctionDef, call: Call, with_defaults: bool = False) -> dict[str, Value]:
+        """The arguments a call passes, by the function's parameter names; with the literal
+        defaults of those it omits when asked (a helper's request judged at this call: not
+        for sleep lengths, which a default alone does not make known)."""
+        out: dict[str, Value] = dict(fn.defaults) if with_defaults and not call.star else {}
         for i, p in enumerate(fn.params):
             if i < len(call.args) and p != "*":
                 out[p] = call.args[i]
@@ -661,7 +663,7 @@ def analyse(script: Script) -> Facts:
         for site in an.calls_to(fn):
             c = site.call
             caller_scope = an.scope_of(c.span)
-            env = {(fn.id, p): (v, caller_scope) for p, v in an.bind(fn, c).items()}
+            env = {(fn.id, p): (v, caller_scope) for p, v in an.bind(fn, c, with_defaults=True).items()}
             inner = _http_call(an, call, scope, lib, signature, None, env=env)
             if inner is None:
                 continue

@@ -89,6 +89,7 @@ class TreeBuilder:
             # a NUL is never code; some grammars' scanners (tree-sitter-perl) loop on one for
             # ever. A space of the same width keeps every offset.
             region = region.replace("\x00", " ")
+        region = self.prepare(region)
         data = region.encode("utf-8", "surrogatepass")
         self.grammar = language
         self.tree = parser(language).parse(data)
@@ -101,6 +102,11 @@ class TreeBuilder:
         # each node is converted once: nested calls are visited by the query *and* as
         # arguments of their parent, which would be quadratic in the nesting depth
         self.cache: dict[tuple[Span, str], Value] = {}
+
+    def prepare(self, region: str) -> str:
+        """The text handed to the grammar: a front end may rewrite what its grammar misreads,
+        character for character (every offset stays)."""
+        return region
 
     def span(self, node) -> Span:
         m = self.bytes_map

@@ -64,6 +64,11 @@ ESCAPES = {"\\n": "\n", "\\t": "\t", "\\'": "'", '\\"': '"', "\\\\": "\\", "\\`"
 _NUMBER = re.compile(r"^[0-9_.eExXa-fA-FoObBn]+$")
 
 
+# `using = …` is an assignment to a variable named `using` (old jQuery UI code); the grammar
+# reads it as the new `using` declaration, which always names a variable before its `=`
+USING_ASSIGNMENT = re.compile(r"(?<![\w$.])using(?=\s*=(?![=>]))")
+
+
 class _Builder(TreeBuilder):
     def __init__(self, source: Document, grammar: str, start: int = 0, end: Optional[int] = None,
                  first_id: int = 0) -> None:
@@ -73,6 +78,9 @@ class _Builder(TreeBuilder):
         self.imports: dict[str, str] = {}  # local name → module (`const ax = require("axios")`)
         self.xhr: dict[str, dict[str, Value]] = {}  # XMLHttpRequest variable → open()/timeout
         self.async_nodes: set[Span] = set()
+
+    def prepare(self, region: str) -> str:
+        return USING_ASSIGNMENT.sub("usin_", region) if "using" in region else region
 
     # -- names --------------------------------------------------------------------------
     def dotted(self, node) -> Optional[str]:

@@ -37,6 +37,8 @@ SPELLINGS = {
     "add_argument": add_argument,
 }
 
+# parameter defaults the model keeps (what an omitted argument is): literals only
+LITERAL_DEFAULTS = {"dictionary", "list", "tuple", "string", "integer", "float", "true", "false", "none"}
 IDIOMS = {
     "string_methods": frozenset({"strip", "rstrip", "lstrip", "upper", "lower", "encode", "decode",
                                  "format", "replace", "join"}),
@@ -484,14 +486,17 @@ class _Builder(TreeBuilder):
         if name is None or body is None:
             return
         names: list[str] = []
+        defaults: list[tuple[str, Value]] = []
         if params is not None:
             for p in params.children:
                 pk = p.type
                 if pk == "identifier":
                     names.append(self.t(p))
                 elif pk in ("default_parameter", "typed_default_parameter"):
-                    n = p.child_by_field_name("name")
+                    n, v = p.child_by_field_name("name"), p.child_by_field_name("value")
                     names.append(self.t(n) if n else "")
+                    if n is not None and v is not None and v.type in LITERAL_DEFAULTS:
+                        defaults.append((self.t(n), self.value(v)))
                 elif pk == "typed_parameter":
                     inner = p.child(0)
                     names.append(self.t(inner) if inner is not None and inner.type == "identifier" else "")
@@ -506,7 +511,8 @@ class _Builder(TreeBuilder):
         self.function_ids += 1
         first = node.child(0)
         self.script.functions.append(FunctionDef(self.function_ids, fname, self.span(node), self.span(body),
-                                                 tuple(names), first is not None and first.type == "async", owner))
+                                                 tuple(names), first is not None and first.type == "async", owner,
+                                                 tuple(defaults)))
 
     def class_of(self, node) -> tuple[Optional[str], bool]:
         """The class a function is defined directly in (a method) or None, and whether it is

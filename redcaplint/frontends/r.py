@@ -361,6 +361,7 @@ class _Builder(TreeBuilder):
 
     def on_function(self, name: str, node, owner: Optional[str] = None) -> None:
         params: list[str] = []
+        defaults: list[tuple[str, Value]] = []
         body = node.child_by_field_name("body")
         plist = node.child_by_field_name("parameters")
         if plist is not None:
@@ -374,11 +375,15 @@ class _Builder(TreeBuilder):
                     params.append("*")
                 else:
                     params.append(_name_text(self.t(n)))
+                    v = p.child_by_field_name("default")
+                    value = self.value(v) if v is not None else None
+                    if value is not None and value.__class__ in (Str, Num, Const, Dict, Seq):
+                        defaults.append((params[-1], value))
         if body is None:
             return
         self.function_ids += 1
         self.script.functions.append(FunctionDef(self.function_ids, name, self.span(node), self.span(body),
-                                                 tuple(params), owner=owner))
+                                                 tuple(params), owner=owner, defaults=tuple(defaults)))
         # a function gives back its last expression (`return(x)` is a call, seen in on_call)
         last = body
         if body.type == "braced_expression":
