@@ -394,6 +394,10 @@ class Analysis:
                 if isinstance(added, Dict):
                     entries.extend(added.entries)
                     is_open = is_open or added.open
+                elif isinstance(added, Param):
+                    # `p.update(opts)` in a payload builder: kept as a merged part, so that a
+                    # caller's literal `opts` fills it (unknown keys until then)
+                    entries.append((Str(m.span, "*"), added))
                 else:
                     is_open = True
         return Dict(base.span, tuple(entries), is_open)

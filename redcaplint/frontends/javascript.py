@@ -78,6 +78,10 @@ class _Builder(TreeBuilder):
         self.imports: dict[str, str] = {}  # local name → module (`const ax = require("axios")`)
         self.xhr: dict[str, dict[str, Value]] = {}  # XMLHttpRequest variable → open()/timeout
         self.async_nodes: set[Span] = set()
+        # `for (const [k, v] of Object.entries(src))` loops: (body, k, v, src), so that a
+        # `dst.append(k, v)` inside copies all of src into dst
+        self.pair_loops: list[tuple[Span, str, str, Value]] = []
+        self.function_spans: set[Span] = set()  # the nodes modelled as FunctionDefs
 
     def prepare(self, region: str) -> str:
         return USING_ASSIGNMENT.sub("usin_", region) if "using" in region else region
@@ -282,6 +286,8 @@ class _Builder(TreeBuilder):
                     self.on_function(self.t(name), node)
             elif kind in ("for_statement", "for_in_statement"):
                 self.add_loop("for", node)
+                if kind == "for_in_statement":
+                    self.on_pairs_loop(node)
             elif kind == "while_statement":
                 self.add_loop("while", node, with_condition=True)
             elif kind == "do_statement":
@@ -291,7 +297,9 @@ class _Builder(TreeBuilder):
                 value = self.value(inner[0]) if inner else None
                 if value is not None and value.__class__ is not Unknown:
                     s.returns.append(Return(self.span(node), value))
-            elif kind == "arrow_function":
+            elif kind == "arrow_function" and self.span(node) in self.function_spans:
+                # a named arrow (`const f = x => …`) gives back its expression; an anonymous
+                # callback's value (`xs.forEach(x => p.append(x))`) is no function's return
                 body = node.child_by_field_name("body")
                 if body is not None and body.type != "statement_block":
                     value = self.value(body)
@@ -371,6 +379,7 @@ class _Builder(TreeBuilder):
         body, params = node.child_by_field_name("body"), node.child_by_field_name("parameters")
         if body is None:
             return
+        self.function_spans.add(self.span(node))
         names: list[str] = []
         single = node.child_by_field_name("parameter")  # `x => …`
         for p in ([single] if single is not None else params.named_children if params is not None else ()):
@@ -410,8 +419,11 @@ class _Builder(TreeBuilder):
             call = self.xhr_call(receiver_name, call)
         s.calls.append(CallSite(call))  # an async function runs when called: awaited or not
         if receiver_name and base in ("append", "set") and len(call.args) == 2:
-            # params.append("content", "record") on a URLSearchParams / FormData
-            s.assigns.append(Assign(span, receiver_name, call.args[1], "item", call.args[0]))
+            copied = self.copied_pairs(span, call.args)
+            if copied is not None:  # every pair of an object appended: dst gets all of src
+                s.assigns.append(Assign(span, receiver_name, copied, "update"))
+            else:  # params.append("content", "record") on a URLSearchParams / FormData
+                s.assigns.append(Assign(span, receiver_name, call.args[1], "item", call.args[0]))
         if callee in ("setTimeout", "timers.setTimeout", "timers/promises.setTimeout"):
             ms = call.args[1] if len(call.args) > 1 and callee == "setTimeout" else call.args[0] if call.args else None
             if callee == "setTimeout" and not (call.args and isinstance(call.args[0], Name)):
@@ -442,6 +454,27 @@ class _Builder(TreeBuilder):
             s.loops.append(Loop("map", span, fn.span))
             if isinstance(fn, Name):
                 s.calls.append(CallSite(Call(fn.span, fn.name), reference=True))
+
+    def on_pairs_loop(self, node) -> None:
+        left, right, body = (node.child_by_field_name(f) for f in ("left", "right", "body"))
+        if left is None or right is None or body is None or left.type != "array_pattern":
+            return
+        names = [self.t(c) for c in left.named_children if c.type == "identifier"]
+        source = self.value(right)
+        if len(names) == 2 and isinstance(source, Call) and source.callee == "Object.entries" and source.args:
+            self.pair_loops.append((self.span(body), names[0], names[1], source.args[0]))
+
+    def copied_pairs(self, span: Span, args: tuple) -> Optional[Value]:
+        """The object whose pairs `dst.append(k, v)` copies inside a pairs loop, also when
+        an array value is appended item by item under `${k}[${i}]` (REDCap's array form)."""
+        key = args[0].parts[0] if isinstance(args[0], Concat) and args[0].parts else args[0]
+        if not isinstance(key, Name):
+            return None
+        for body, k, v, source in reversed(self.pair_loops):
+            if body.contains(span) and key.name == k and (
+                    isinstance(args[0], Concat) or (isinstance(args[1], Name) and args[1].name == v)):
+                return source
+        return None
 
     def xhr_call(self, handle: str, call: Call) -> Call:
         """XMLHttpRequest is handle-based: `open(method, url)`, `timeout = …`, `send(body)`."""
