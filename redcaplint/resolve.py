@@ -490,6 +490,8 @@ class Analysis:
         for key, site in value.entries:
             if isinstance(key, Str) and key.value.startswith("*"):  # `**base`, or a merged body part
                 part = self.dict_entries(site, scope, env, depth + 1)
+                if part is None and _is_null(self.resolve(site, scope, env=env)):
+                    continue  # merging None/NULL adds nothing (`modifyList(x, NULL)`, an omitted `opts=None`)
                 if part is None:
                     is_open = True  # unknown keys may come from it
                     continue
@@ -919,6 +921,10 @@ def _client_call(an: Analysis, call: Call, scope: int, lib: str, spec: dict, met
     if sleep_param and sleep_param in raw:
         api.delay = raw[sleep_param]
     return api
+
+
+def _is_null(value: Value) -> bool:
+    return isinstance(value, Const) and value.value is None
 
 
 def _batching(params: dict, batching: dict) -> tuple[Batching, Optional[float]]:

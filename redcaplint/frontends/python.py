@@ -178,6 +178,7 @@ class _Builder(TreeBuilder):
         super().__init__(source, LANGUAGE, start, end, first_id)
         self.imports: dict[str, str] = {}
         self.last_import: Optional[int] = None  # end of the last top-level import
+        self.pair_loops: list[tuple[Span, str, str, Value]] = []  # (body, k, v, src) of `for k, v in src.items()`
         self.locals: set[str] = set()  # names assigned in the file (shadowing implicit modules)
         self.bound: dict[str, str] = {}  # name -> constructor callee, for pools/loggers/files
         self.curl_options: dict[str, dict[str, Value]] = {}  # pycurl handle -> setopt values
@@ -409,6 +410,7 @@ class _Builder(TreeBuilder):
                 self.on_function(node)
             elif kind == "for_statement":
                 self.add_loop("for", node)
+                self.on_pairs_loop(node)
             elif kind == "while_statement":
                 self.add_loop("while", node, with_condition=True)
             elif kind in ("import_statement", "import_from_statement"):
@@ -456,6 +458,24 @@ class _Builder(TreeBuilder):
     def line_after(self, offset: int) -> int:
         nl = self.text.find("\n", offset, self.end)
         return self.end if nl < 0 else nl + 1
+
+    def on_pairs_loop(self, node) -> None:
+        """`for k, v in src.items():` — remembered so that `dst[k] = v` inside copies src."""
+        left, right, body = (node.child_by_field_name(f) for f in ("left", "right", "body"))
+        if left is None or right is None or body is None or left.type not in ("pattern_list", "tuple_pattern"):
+            return
+        names = [self.t(c) for c in left.named_children if c.type == "identifier"]
+        source = self.value(right)
+        if len(names) == 2 and isinstance(source, Call) and source.callee == "items" and source.receiver is not None:
+            self.pair_loops.append((self.span(body), names[0], names[1], source.receiver))
+
+    def copied_pairs(self, span: Span, key: Value, value: Value) -> Optional[Value]:
+        if not (isinstance(key, Name) and isinstance(value, Name)):
+            return None
+        for body, k, v, source in reversed(self.pair_loops):
+            if body.contains(span) and (key.name, value.name) == (k, v):
+                return source
+        return None
 
     def on_import(self, node, kind: str) -> None:
         if node.parent is not None and node.parent.type == "module":
@@ -544,8 +564,12 @@ class _Builder(TreeBuilder):
         elif lk == "subscript":
             base = left.child_by_field_name("value")
             if base is not None and base.type == "identifier":
-                self.script.assigns.append(Assign(span, self.t(base), self.value(right), "item",
-                                                  self.value(left.child_by_field_name("subscript"))))
+                key, value = self.value(left.child_by_field_name("subscript")), self.value(right)
+                copied = self.copied_pairs(span, key, value)
+                if copied is not None:  # `for k, v in src.items(): dst[k] = v` is dst.update(src)
+                    self.script.assigns.append(Assign(span, self.t(base), copied, "update"))
+                else:
+                    self.script.assigns.append(Assign(span, self.t(base), value, "item", key))
         elif lk == "attribute":
             obj, attr = left.child_by_field_name("object"), left.child_by_field_name("attribute")
             if obj is None or attr is None:
