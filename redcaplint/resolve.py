@@ -623,18 +623,23 @@ def analyse(script: Script) -> Facts:
             continue
         ctor = _receiver_ctor(an, call, scope) if call.receiver is not None else None
         # client-library methods
-        lib = None
+        lib, foreign = None, False
         if ctor is not None and ctor.callee in s.client_ctors:
             lib = s.client_ctors[ctor.callee]
         elif call.receiver is not None and callee in s.distinctive and (
                 ctor is None or ctor.callee not in s.http_sessions) and an.local_target(call) is None:
             lib = s.distinctive[callee]
+            # a wrapper class of another package (`Redcapy(...).import_records(data_to_upload=…)`):
+            # a REDCap call, but its arguments are not the library's
+            foreign = ctor is not None and _other_class(ctor.callee, s)
         if lib is not None:
             spec = s.clients[lib]
             method = spec.get("methods", {}).get(callee)
             if method is None:
                 continue
             api = _client_call(an, call, scope, lib, spec, callee, method)
+            if foreign:
+                api.open, api.mapped = True, set()
             api_calls.append(api)
             if api.operation == "create":
                 created.add(call.span)
@@ -921,6 +926,14 @@ def _client_call(an: Analysis, call: Call, scope: int, lib: str, spec: dict, met
     if sleep_param and sleep_param in raw:
         api.delay = raw[sleep_param]
     return api
+
+
+OTHER_CLASS = re.compile(r"(?:^|[.:$\\])[A-Z]\w*(?:\$new)?$")
+
+
+def _other_class(callee: str, s: Surface) -> bool:
+    """A constructor of a class that is no known REDCap client's."""
+    return callee not in s.client_ctors and OTHER_CLASS.search(callee) is not None
 
 
 def _is_null(value: Value) -> bool:

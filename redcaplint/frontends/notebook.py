@@ -28,7 +28,7 @@ from redcaplint.source import Document, Region
 LANGUAGE = "notebook"
 # a line that is IPython, not Python: a magic, a shell escape, a help request
 IPYTHON_LINE = re.compile(
-    r"^[ \t]*(?:[%!]|\?\??[\w.]|[\w.]+[ \t]*=[ \t]*[%!][\w]|[\w.\[\]()]+[ \t]*\?\??[ \t]*$)")
+    r"^[ \t]*(?:[%!]|\?\??[%\w.]|[\w.]+[ \t]*=[ \t]*[%!][\w]|[%\w.\[\]()]+[ \t]*\?\??[ \t]*$)")
 # cell magics whose body is still Python
 PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun", "debug", "pypy", "python", "python3"}
 KERNELS = {"python": "python", "python3": "python", "ipython": "python", "r": "r"}
