@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Optional
@@ -71,8 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--statistics", action="store_true", help="count findings per rule")
     c.add_argument("--config", metavar="FILE", help="use this configuration file")
     c.add_argument("--isolated", action="store_true", help="ignore configuration files")
-    c.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
-    c.add_argument("--no-color", action="store_true", help="no colour (also NO_COLOR)")
+    c.add_argument("-q", "--quiet", action="store_true", help="print findings only: no summary, no progress")
+    c.add_argument("-v", "--verbose", action="store_true",
+                   help="say on stderr which configuration, how many files and processes, and how long")
+    c.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="colour the text report: auto (a terminal, unless NO_COLOR; FORCE_COLOR forces it), "
+                        "always, never")
+    c.add_argument("--no-color", action="store_true", help="same as --color never")
     c.add_argument("-j", "--jobs", type=int, default=0, help="processes (default: all cores)")
     c.add_argument("--stdin-filename", metavar="NAME", help="name (and language) for `-` input")
     c.add_argument("--force-exclude", action="store_true", help="apply exclude to named files too")
@@ -82,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("code", metavar="CODE")
     rl = sub.add_parser("rules", help="list every rule")
     rl.add_argument("--markdown", action="store_true", help="the README table")
+    rl.add_argument("--output-format", choices=("text", "json"), default="text",
+                    help="text (one line per rule) or json (code, name, severity, fix, default, summary)")
     d = sub.add_parser("demo", help="lint the sample scripts shipped with redcaplint")
     d.add_argument("--no-color", action="store_true")
     return p
@@ -190,7 +198,7 @@ def _main(argv: list[str]) -> int:
             if args.markdown:
                 print(rules_markdown())
                 return 0
-            return cmd_rules()
+            return cmd_rules(args.output_format)
         if args.command == "demo":
             return cmd_demo(args)
         return cmd_check(args)
@@ -200,7 +208,15 @@ def _main(argv: list[str]) -> int:
 
 
 def _use_color(args) -> bool:
-    return not getattr(args, "no_color", False) and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+    """ruff's rule: --color wins; then NO_COLOR off, FORCE_COLOR on; else a terminal."""
+    choice = "never" if getattr(args, "no_color", False) else getattr(args, "color", "auto")
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty()
 
 
 def cmd_rule(key: str) -> int:
@@ -225,12 +241,21 @@ def render_rule_doc(rule) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def cmd_rules() -> int:
+def cmd_rules(output_format: str = "text") -> int:
     from redcaplint.registry import all_rules
 
+    rows = []
     for code, rule in all_rules().items():
-        summary = rule.doc_sections().get("What it does", "").split(". ")[0].replace("\n", " ")
-        print(f"{code}  {rule.name:<28} {rule.severity:<8} {summary}")
+        summary = rule.doc_sections().get("What it does", "").split(". ")[0].replace("\n", " ").rstrip(".")
+        rows.append({"code": code, "name": rule.name, "severity": rule.severity, "fix": rule.fix,
+                     "default": rule.default_enabled, "summary": summary + "."})
+    if output_format == "json":
+        import json
+
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    for r in rows:
+        print(f"{r['code']}  {r['name']:<28} {r['severity']:<8} {r['fix']:<10} {r['summary']}")
     return 0
 
 
@@ -252,7 +277,7 @@ def cmd_demo(args) -> int:
     folder = str(demo)
     print(f"redcaplint {__version__}: linting the sample REDCap scripts in {folder}\n", file=sys.stderr)
     ns = argparse.Namespace(paths=[folder], select=None, extend_select=[], ignore=[], output_format="text",
-                            statistics=True, config=None, isolated=True, quiet=False,
+                            statistics=False, config=None, isolated=True, quiet=False,
                             no_color=args.no_color, jobs=1, stdin_filename=None, force_exclude=False,
                             exit_zero=True)
     code = cmd_check(ns)
@@ -273,16 +298,16 @@ def cmd_check(args) -> int:
     if args.config is not None and not args.config.strip():
         raise UsageError("--config needs a file path")
     try:
-        if args.isolated:
-            config = load(None)
-        elif args.config:
+        cfg = None
+        if args.config:
             cfg = Path(args.config)
             if not cfg.is_file():
                 raise UsageError(f"configuration file not found: {args.config}")
-            config = load(cfg)
-        else:
+        elif not args.isolated:
             start = Path(paths[0]) if paths[0] != "-" else Path.cwd()
-            config = load(find_config(start if start.exists() else Path.cwd()))
+            cfg = find_config(start if start.exists() else Path.cwd())
+        config = load(cfg)
+        _verbose(args, f"configuration: {cfg if cfg is not None else 'none (defaults)'}")
     except ConfigError as exc:
         print(f"redcaplint: error: {exc}", file=sys.stderr)
         return 2
@@ -335,26 +360,45 @@ def cmd_check(args) -> int:
                 print(f"{display}\t{language}")
             return 0
         jobs = args.jobs or engine.default_jobs([t[0] for t in targets])
-        progress = _progress(len(targets))
+        _verbose(args, f"{len(targets)} file{'s' if len(targets) != 1 else ''} to check, "
+                       f"{len(rules)} rules, {jobs} process{'es' if jobs != 1 else ''}")
+        progress = None if args.quiet else _progress(len(targets))
         results = list(engine.lint_many(targets, config, rules, jobs, progress))
         if progress:
             progress(0, done=True)
 
-    return report(results, args)
+    status = report(results, args)
+    _verbose(args, f"done in {time.monotonic() - STARTED:.2f} s")
+    return status
+
+
+STARTED = time.monotonic()
+PROGRESS_AFTER = 1.0  # seconds: a run shorter than this shows no progress at all
+
+
+def _verbose(args, line: str) -> None:
+    if getattr(args, "verbose", False):
+        print(f"redcaplint: {line}", file=sys.stderr)
 
 
 def _progress(total: int):
-    """A counter on stderr for long runs in a terminal; never in pipes or CI."""
-    if total < 200 or not sys.stderr.isatty() or os.environ.get("CI"):
+    """A counter on stderr for a run that takes longer than a second, in a terminal; never in
+    pipes or CI, and not with --quiet."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
         return None
-    state = {"n": 0}
+    state = {"n": 0, "shown": False, "start": time.monotonic(), "last": 0.0}
 
     def tick(n: int, done: bool = False) -> None:
         state["n"] += n
+        now = time.monotonic()
         if done:
-            sys.stderr.write("\r" + " " * 40 + "\r")
-        elif state["n"] % 50 < n or state["n"] == total:
+            if state["shown"]:
+                sys.stderr.write("\r" + " " * 40 + "\r")
+        elif now - state["start"] >= PROGRESS_AFTER and (now - state["last"] >= 0.1 or state["n"] == total):
+            state["shown"], state["last"] = True, now
             sys.stderr.write(f"\rlinting {state['n']}/{total} files")
+        else:
+            return
         sys.stderr.flush()
 
     return tick
@@ -413,7 +457,13 @@ def report(results, args) -> int:
     if matched:
         print(f"redcaplint: {matched} finding{'s' if matched != 1 else ''} matched the baseline "
               f"{printable(args.baseline)} (not reported)", file=sys.stderr)
-    if not args.quiet and (args.output_format not in DOCUMENTS or getattr(args, "output_file", None)):
+    # the summary follows a human report on stdout (ruff's habit) and stays on stdout when the
+    # report goes to a file; never inside a document on stdout (JSON, SARIF, …), on stderr
+    # beside GitHub's workflow commands, and not at all under the statistics table alone
+    to_file = bool(getattr(args, "output_file", None))
+    where = sys.stdout if to_file or args.output_format in ("text", "concise") else \
+        None if args.output_format in DOCUMENTS else sys.stderr
+    if not args.quiet and not args.statistics and where is not None:
         fixable = sum(1 for f in findings if f.fix is not None and f.fix.edits and f.fix.applicability == "safe")
         suppressed = sum(r.suppressed for r in results)
         linted = sum(1 for r in results if r.linted)
@@ -422,8 +472,12 @@ def report(results, args) -> int:
             summary += f" ({fixable} fixable with a safe fix [*])"
         if suppressed:
             summary += f"; {suppressed} suppressed inline"
-        print(summary + "." if findings else f"All checks passed ({linted} file{'s' if linted != 1 else ''}).",
-              file=sys.stderr)
+        try:
+            print(summary + "." if findings else f"All checks passed ({linted} file{'s' if linted != 1 else ''}).",
+                  file=where)
+            where.flush()
+        except BrokenPipeError:
+            silence_stdout()
     return status
 
 
@@ -457,12 +511,13 @@ def _emit(args, findings, out, color: bool, suppressed, files=()) -> None:
     from redcaplint.output import formatter
     from redcaplint.output.sarif import TooManyResults
 
+    if args.statistics:  # the table alone, as ruff prints it
+        _statistics(findings, out)
+        return
     try:
         formatter(args.output_format)(findings, out, color, suppressed=suppressed, files=files)
     except TooManyResults as exc:
         raise UsageError(str(exc)) from None
-    if args.statistics:
-        _statistics(findings, out)
 
 
 def _write_report(path: str, emit) -> None:

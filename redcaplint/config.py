@@ -6,9 +6,14 @@ from __future__ import annotations
 import fnmatch
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
+
+from redcaplint.tokens import mask
+
+HEX_VALUE = re.compile(r"[0-9A-Fa-f]{32}|[0-9A-Fa-f]{64}")
 
 CONFIG_FILES = (".redcaplint.toml", "redcaplint.toml", "pyproject.toml")
 SEVERITIES = ("error", "warning", "note")
@@ -161,6 +166,12 @@ def from_mapping(data: dict, where: str = "configuration") -> Config:
         elif key == "allowed-tokens":
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{where}: `allowed-tokens` must be a list of strings")
+            for v in value:
+                # a token (32 or 64 hex characters) or a token's SHA-256 (64 hex): anything
+                # else can never match and is a typo; the message masks what it quotes
+                if not HEX_VALUE.fullmatch(v.strip()):
+                    raise ConfigError(f"{where}: `allowed-tokens` entry {mask(v.strip())!r} is neither a token "
+                                      "(32 or 64 hex characters) nor a token's SHA-256")
             c.allowed_tokens = {v.strip() for v in value} | {v.strip().lower() for v in value}
         elif key == "max-requests-per-minute":
             c.max_requests_per_minute = _number(key, value, where)

@@ -9,7 +9,8 @@ def write(findings, stream, color: bool = False, **_) -> None:
     if color:
         from rich.console import Console
 
-        console = Console(file=stream, highlight=False, soft_wrap=True)
+        # the caller decided (--color, FORCE_COLOR, a terminal): rich must not second-guess a pipe
+        console = Console(file=stream, highlight=False, soft_wrap=True, force_terminal=True)
 
     def emit(text: str, style: str | None = None) -> None:
         if console is not None:
