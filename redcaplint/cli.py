@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from collections import Counter
@@ -238,7 +239,40 @@ def render_rule_doc(rule) -> str:
     out = [f"# {rule.name} ({rule.code})", "", f"Default severity: {rule.severity}. {fix}", ""]
     for title, body in sections.items():
         out += [f"## {title}", body, ""]
+    out += examples_by_language(rule)
     return "\n".join(out).rstrip() + "\n"
+
+
+def examples_by_language(rule) -> list[str]:
+    """One flagged example per language, from the rule's own INVALID cases (which the tests
+    run, fixed source included): the documentation cannot drift from what the rule does."""
+    from redcaplint.frontends import language_of
+
+    seen: dict[str, object] = {}
+    for case in rule.INVALID:
+        seen.setdefault(language_of(case.filename), case)
+    if not seen:
+        return []
+    out = ["## Examples by language"]
+    for language, case in seen.items():
+        fence = FENCES.get(language, language)
+        out += ["", f"{LANGUAGE_NAMES.get(language, language)}:", f"```{fence}", _shown(case.code), "```"]
+        if case.fixed is not None and case.fixed != case.code:
+            out += ["Fixed:", f"```{fence}", _shown(case.fixed), "```"]
+    return out + [""]
+
+
+_ANNOTATION = re.compile(r"^\s*(?:#|//)\s*(?:ruleid|ok|todoruleid):")
+
+
+def _shown(code: str) -> str:
+    """A case as documentation: without its test annotations."""
+    return "\n".join(ln for ln in code.rstrip("\n").splitlines() if not _ANNOTATION.match(ln))
+
+
+LANGUAGE_NAMES = {"python": "Python", "r": "R", "php": "PHP", "javascript": "JavaScript / TypeScript",
+                  "shell": "Shell (curl, wget)", "ruby": "Ruby", "java": "Java"}
+FENCES = {"javascript": "js", "shell": "sh"}
 
 
 def cmd_rules(output_format: str = "text") -> int:

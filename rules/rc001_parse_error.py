@@ -29,7 +29,11 @@ class ParseError(Rule):
     severity = "error"
     VALID = [Case("match x:\n    case 1:\n        pass\n"), Case("x = 1\n")]
     INVALID = [Case("# ruleid: RC001\nprint 'hello'\n"),
-               Case("# ruleid: RC001\ndef f(:\n    pass\n")]
+               Case("# ruleid: RC001\ndef f(:\n    pass\n"),
+               Case('# ruleid: RC001\nx <- c(1, 2\n', 'case.R'),
+               Case('<?php\n// ruleid: RC001\n$x = [1, 2;\n', 'case.php'),
+               Case('// ruleid: RC001\nconst x = [1, 2;\n', 'case.js'),
+               Case('# ruleid: RC001\nif [ -f x ]; then\n', 'case.sh')]
 
     def check(self) -> None:
         script = self.ctx.script

@@ -59,7 +59,17 @@ class HardcodedToken(Rule):
                Case('# ruleid: RC101\ntoken <- "0123456789ABCDEF0123456789ABCDEF"\n', "case.R",
                     fixed='# ruleid: RC101\ntoken <- Sys.getenv("REDCAP_API_TOKEN")\n'),
                Case('# ruleid: RC101\napi_key = "deadbeefdeadbeefdeadbeefdeadbeef"\n',
-                    fixed='# ruleid: RC101\nimport os\napi_key = os.environ["REDCAP_API_TOKEN"]\n')]
+                    fixed='# ruleid: RC101\nimport os\napi_key = os.environ["REDCAP_API_TOKEN"]\n'),
+               Case('<?php\n// ruleid: RC101\n$token = "0123456789ABCDEF0123456789ABCDEF";\n', 'case.php',
+                    fixed="<?php\n// ruleid: RC101\n$token = getenv('REDCAP_API_TOKEN');\n"),
+               Case('// ruleid: RC101\nconst token = "0123456789ABCDEF0123456789ABCDEF";\n', 'case.js',
+                    fixed='// ruleid: RC101\nconst token = process.env.REDCAP_API_TOKEN;\n'),
+               Case('# ruleid: RC101\nTOKEN="0123456789ABCDEF0123456789ABCDEF"\n', 'case.sh',
+                    fixed='# ruleid: RC101\nTOKEN="$REDCAP_API_TOKEN"\n'),
+               Case("# ruleid: RC101\ntoken = '0123456789ABCDEF0123456789ABCDEF'\n", 'case.rb',
+                    fixed="# ruleid: RC101\ntoken = ENV['REDCAP_API_TOKEN']\n"),
+               Case('// ruleid: RC101\nString token = "0123456789ABCDEF0123456789ABCDEF";\n', 'case.java',
+                    fixed='// ruleid: RC101\nString token = System.getenv("REDCAP_API_TOKEN");\n')]
 
     def check(self) -> None:
         script = self.ctx.script

@@ -30,7 +30,11 @@ class TokenExposed(Rule):
     fix = "suggestion"
     suggestion = "Remove the output, or show the token masked"
     VALID = [Case('import os\ntoken = os.environ["REDCAP_API_TOKEN"]\nprint(len(token))\n')]
-    INVALID = [Case('import os\ntoken = os.environ["REDCAP_API_TOKEN"]\n# ruleid: RC102\nprint(token)\n')]
+    INVALID = [Case('import os\ntoken = os.environ["REDCAP_API_TOKEN"]\n# ruleid: RC102\nprint(token)\n'),
+               Case('token <- Sys.getenv("REDCAP_API_TOKEN")\n# ruleid: RC102\nprint(token)\n', 'case.R'),
+               Case("<?php\n$token = getenv('REDCAP_API_TOKEN');\n// ruleid: RC102\necho $token;\n", 'case.php'),
+               Case('const token = process.env.REDCAP_API_TOKEN;\n// ruleid: RC102\nconsole.log(token);\n', 'case.js'),
+               Case('# ruleid: RC102\necho "$REDCAP_API_TOKEN"\n', 'case.sh')]
 
     def check(self) -> None:
         an = self.ctx.analysis

@@ -36,7 +36,10 @@ class TokenInUrl(Rule):
              Case('link = f"{FRONTEND}/login?token={token}"\n'),
              Case('import requests\nrequests.post("https://oauth2.googleapis.com/revoke", params={"token": creds.token}, timeout=9)\n')]
     INVALID = [Case('# ruleid: RC103\nurl = f"{API_URL}?token={TOKEN}&content=version"\n'),
-               Case('# ruleid: RC103\nurl = f"{HOST}/redcap/api/?token={TOKEN}&content=version"\n')]
+               Case('# ruleid: RC103\nurl = f"{HOST}/redcap/api/?token={TOKEN}&content=version"\n'),
+               Case('# ruleid: RC103\nurl <- paste0(api_url, "?token=", token, "&content=version")\n', 'case.R'),
+               Case('// ruleid: RC103\nconst url = `${API_URL}?token=${token}&content=version`;\n', 'case.js'),
+               Case('# ruleid: RC103\ncurl -G -m 9 -d "token=$TOKEN" -d content=version "$API_URL"\n', 'case.sh')]
 
     def check(self) -> None:
         seen = set()

@@ -24,8 +24,9 @@ class TlsVerificationDisabled(Rule):
     ```
 
     ## Fix safety
-    Safe: `False` becomes `True`. A server with a private CA then needs its bundle configured,
-    which is the point.
+    Safe: `False` becomes `True` in the language's spelling; curl's `-k`/`--insecure` and
+    wget's `--no-check-certificate` are removed. A server with a private CA then needs its
+    bundle configured, which is the point.
     """
 
     code = "RC104"
@@ -35,7 +36,19 @@ class TlsVerificationDisabled(Rule):
     VALID = [Case('import requests\nrequests.post(URL, data=d, timeout=5, verify=True)\n')]
     INVALID = [Case('import requests\n# ruleid: RC104\nrequests.post(URL, data=d, timeout=5, verify=False)\n',
                     highlight="False", message="Certificate verification is turned off (verify=False)",
-                    fixed='import requests\n# ruleid: RC104\nrequests.post(URL, data=d, timeout=5, verify=True)\n')]
+                    fixed='import requests\n# ruleid: RC104\nrequests.post(URL, data=d, timeout=5, verify=True)\n'),
+               Case('# ruleid: RC104\nhttr::set_config(httr::config(ssl_verifypeer = FALSE))\n', 'case.R',
+                    fixed='# ruleid: RC104\nhttr::set_config(httr::config(ssl_verifypeer = TRUE))\n'),
+               Case('<?php\n// ruleid: RC104\ncurl_setopt($ch, CURLOPT_SSL_VERIFYPEER, false);\n', 'case.php',
+                    fixed='<?php\n// ruleid: RC104\ncurl_setopt($ch, CURLOPT_SSL_VERIFYPEER, true);\n'),
+               Case('// ruleid: RC104\nprocess.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";\n', 'case.js',
+                    fixed='// ruleid: RC104\nprocess.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";\n'),
+               Case('# ruleid: RC104\ncurl -k -m 9 -d "token=$TOKEN&content=version" "$API_URL"\n', 'case.sh',
+                    fixed='# ruleid: RC104\ncurl -m 9 -d "token=$TOKEN&content=version" "$API_URL"\n'),
+               Case('http = Net::HTTP.new(uri.host, uri.port)\n# ruleid: RC104\nhttp.verify_mode = OpenSSL::SSL::VERIFY_NONE\n', 'case.rb',
+                    fixed='http = Net::HTTP.new(uri.host, uri.port)\n# ruleid: RC104\nhttp.verify_mode = OpenSSL::SSL::VERIFY_NONE\n'),
+               Case('// ruleid: RC104\nHttpClient client = HttpClients.custom().setSSLHostnameVerifier(new NoopHostnameVerifier()).build();\n', 'case.java',
+                    fixed='// ruleid: RC104\nHttpClient client = HttpClients.custom().setSSLHostnameVerifier(new NoopHostnameVerifier()).build();\n')]
 
     def check(self) -> None:
         an = self.ctx.analysis
@@ -61,4 +74,8 @@ class TlsVerificationDisabled(Rule):
         on = (self.ctx.spelling("true_of") or {}).get(text)  # the literal that turns it back on
         if on is not None:
             return Fix("safe", "Turn certificate verification back on", (Edit(value.span.start, value.span.end, on),))
+        drop = self.ctx.spelling("turn_tls_on")  # a flag that turns checks off, removed (curl -k)
+        edit = drop(self.ctx.script.source.text, value.span) if drop is not None else None
+        if edit is not None:
+            return Fix("safe", "Turn certificate verification back on", (edit,))
         return Fix("suggestion", "Keep certificate verification on (the default)")

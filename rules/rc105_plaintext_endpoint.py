@@ -36,7 +36,17 @@ class PlaintextEndpoint(Rule):
     fix = "safe"
     VALID = [Case('LOCAL = "http://localhost:8080/redcap/api/"\nPROXY = "http://proxy.example.edu:3128"\n')]
     INVALID = [Case('# ruleid: RC105\nAPI_URL = "http://redcap.example.edu/api/"\n',
-                    fixed='# ruleid: RC105\nAPI_URL = "https://redcap.example.edu/api/"\n')]
+                    fixed='# ruleid: RC105\nAPI_URL = "https://redcap.example.edu/api/"\n'),
+               Case('# ruleid: RC105\napi_url <- "http://redcap.example.edu/api/"\n', 'case.R',
+                    fixed='# ruleid: RC105\napi_url <- "https://redcap.example.edu/api/"\n'),
+               Case("<?php\n// ruleid: RC105\n$api_url = 'http://redcap.example.edu/api/';\n", 'case.php',
+                    fixed="<?php\n// ruleid: RC105\n$api_url = 'https://redcap.example.edu/api/';\n"),
+               Case('// ruleid: RC105\nconst API_URL = "http://redcap.example.edu/api/";\n', 'case.js',
+                    fixed='// ruleid: RC105\nconst API_URL = "https://redcap.example.edu/api/";\n'),
+               Case('# ruleid: RC105\nAPI_URL="http://redcap.example.edu/api/"\n', 'case.sh',
+                    fixed='# ruleid: RC105\nAPI_URL="https://redcap.example.edu/api/"\n'),
+               Case("# ruleid: RC105\nAPI_URL = 'http://redcap.example.edu/api/'\n", 'case.rb',
+                    fixed="# ruleid: RC105\nAPI_URL = 'https://redcap.example.edu/api/'\n")]
 
     def check(self) -> None:
         an, facts, script = self.ctx.analysis, self.ctx.facts, self.ctx.script

@@ -39,7 +39,15 @@ class SleepBelowPolicy(Rule):
     VALID = [Case('import time, os\nwhile not os.path.exists(p):\n    time.sleep(1)\n')]
     INVALID = [Case('import requests, time\nfor i in ids:\n    requests.post(U, data={"token": T, "content": "version"}, timeout=5)\n'
                     '    # ruleid: RC202\n    time.sleep(5)\n',
-                    fixed='import requests, time\nfor i in ids:\n    requests.post(U, data={"token": T, "content": "version"}, timeout=5)\n    # ruleid: RC202\n    time.sleep(20)\n')]
+                    fixed='import requests, time\nfor i in ids:\n    requests.post(U, data={"token": T, "content": "version"}, timeout=5)\n    # ruleid: RC202\n    time.sleep(20)\n'),
+               Case('for (id in ids) {\n  httr::POST(url, body = list(token = t, content = "version"), httr::timeout(9))\n  # ruleid: RC202\n  Sys.sleep(1)\n}\n', 'case.R',
+                    fixed='for (id in ids) {\n  httr::POST(url, body = list(token = t, content = "version"), httr::timeout(9))\n  # ruleid: RC202\n  Sys.sleep(20)\n}\n'),
+               Case("<?php\n$project = new RedCapProject($url, getenv('REDCAP_API_TOKEN'));\nforeach ($ids as $id) {\n    $project->exportRecords('json', 'flat', [$id]);\n    // ruleid: RC202\n    sleep(2);\n}\n", 'case.php',
+                    fixed="<?php\n$project = new RedCapProject($url, getenv('REDCAP_API_TOKEN'));\nforeach ($ids as $id) {\n    $project->exportRecords('json', 'flat', [$id]);\n    // ruleid: RC202\n    sleep(20);\n}\n"),
+               Case('async function pull(url, token, ids) {\n  for (const id of ids) {\n    await fetch(url, { method: "POST", body: new URLSearchParams({ token, content: "version" }), signal: AbortSignal.timeout(9000) });\n    // ruleid: RC202\n    await new Promise((resolve) => setTimeout(resolve, 1000));\n  }\n}\n', 'case.js',
+                    fixed='async function pull(url, token, ids) {\n  for (const id of ids) {\n    await fetch(url, { method: "POST", body: new URLSearchParams({ token, content: "version" }), signal: AbortSignal.timeout(9000) });\n    // ruleid: RC202\n    await new Promise((resolve) => setTimeout(resolve, 1000));\n  }\n}\n'),
+               Case('for id in 1 2 3; do\n  curl -m 9 -d "token=$TOKEN&content=version" "$API_URL"\n  # ruleid: RC202\n  sleep 2\ndone\n', 'case.sh',
+                    fixed='for id in 1 2 3; do\n  curl -m 9 -d "token=$TOKEN&content=version" "$API_URL"\n  # ruleid: RC202\n  sleep 20\ndone\n')]
 
     def check(self) -> None:
         an, facts, interval = self.ctx.analysis, self.ctx.facts, self.ctx.config.interval

@@ -37,7 +37,10 @@ class ConcurrentApiCalls(Rule):
                   'with ThreadPoolExecutor() as pool:\n    pool.map(parse, paths)\n')]
     INVALID = [Case('import requests\nfrom concurrent.futures import ThreadPoolExecutor\n'
                     'def pull(s):\n    return requests.post(U, data={"token": T, "content": "version"}, timeout=5)\n'
-                    'with ThreadPoolExecutor() as pool:\n    # ruleid: RC203\n    pool.map(pull, sites)\n')]
+                    'with ThreadPoolExecutor() as pool:\n    # ruleid: RC203\n    pool.map(pull, sites)\n'),
+               Case('library(future.apply)\nplan(multisession)\nget_one <- function(id) httr::POST(url, body = list(token = t, content = "record", records = id), httr::timeout(9))\n# ruleid: RC203\nrows <- future_lapply(ids, get_one)\n', 'case.R'),
+               Case('async function one(url, token, id) {\n  return fetch(url, { method: "POST", body: new URLSearchParams({ token, content: "record", records: id }), signal: AbortSignal.timeout(9000) });\n}\n// ruleid: RC203\nawait Promise.all(ids.map((id) => one(URL, TOKEN, id)));\n', 'case.js'),
+               Case('pull() {\n  curl -m 9 -d "token=$TOKEN&content=record&records=$1" "$API_URL"\n}\nfor id in 1 2 3; do\n  # ruleid: RC203\n  pull "$id" &\ndone\nwait\n', 'case.sh')]
 
     def check(self) -> None:
         for d in self.ctx.script.dispatches:

@@ -40,7 +40,11 @@ class PayloadNotList(Rule):
                Case('body <- list(token = t, content = "record", action = "import", format = "json",\n'
                     '  # ruleid: RC301\n  data = jsonlite::toJSON(list(record_id = "1"), auto_unbox = TRUE))\n'
                     'httr::POST(url, body = body, httr::timeout(9))\n', "case.R",
-                    fixed='body <- list(token = t, content = "record", action = "import", format = "json",\n  # ruleid: RC301\n  data = jsonlite::toJSON(list(list(record_id = "1")), auto_unbox = TRUE))\nhttr::POST(url, body = body, httr::timeout(9))\n')]
+                    fixed='body <- list(token = t, content = "record", action = "import", format = "json",\n  # ruleid: RC301\n  data = jsonlite::toJSON(list(list(record_id = "1")), auto_unbox = TRUE))\nhttr::POST(url, body = body, httr::timeout(9))\n'),
+               Case("<?php\n$fields = ['token' => getenv('REDCAP_API_TOKEN'), 'content' => 'record', 'format' => 'json',\n    // ruleid: RC301\n    'data' => json_encode(['record_id' => '1'])];\n$ch = curl_init($url);\ncurl_setopt($ch, CURLOPT_POSTFIELDS, http_build_query($fields));\ncurl_setopt($ch, CURLOPT_TIMEOUT, 30);\ncurl_exec($ch);\n", 'case.php',
+                    fixed="<?php\n$fields = ['token' => getenv('REDCAP_API_TOKEN'), 'content' => 'record', 'format' => 'json',\n    // ruleid: RC301\n    'data' => json_encode([['record_id' => '1']])];\n$ch = curl_init($url);\ncurl_setopt($ch, CURLOPT_POSTFIELDS, http_build_query($fields));\ncurl_setopt($ch, CURLOPT_TIMEOUT, 30);\ncurl_exec($ch);\n"),
+               Case('const body = new URLSearchParams({ token, content: "record", format: "json",\n  // ruleid: RC301\n  data: JSON.stringify({ record_id: "1" }) });\nfetch(URL, { method: "POST", body, signal: AbortSignal.timeout(9000) });\n', 'case.js',
+                    fixed='const body = new URLSearchParams({ token, content: "record", format: "json",\n  // ruleid: RC301\n  data: JSON.stringify([{ record_id: "1" }]) });\nfetch(URL, { method: "POST", body, signal: AbortSignal.timeout(9000) });\n')]
 
     def check(self) -> None:
         an = self.ctx.analysis

@@ -50,7 +50,13 @@ class DataNotJsonEncoded(Rule):
                     fixed='import requests\nrequests.post(U, data={"token": T, "content": "record",\n    # ruleid: RC302\n    "data": [{"record_id": "1"}]}, timeout=5)\n'),
                Case('import requests\nrequests.post(U, data={"token": T, "content": "record", "format": "json",\n'
                     '    # ruleid: RC302\n    "data": [{"record_id": "1"}]}, timeout=5)\n',
-                    fixed='import requests\nimport json\nrequests.post(U, data={"token": T, "content": "record", "format": "json",\n    # ruleid: RC302\n    "data": json.dumps([{"record_id": "1"}])}, timeout=5)\n')]
+                    fixed='import requests\nimport json\nrequests.post(U, data={"token": T, "content": "record", "format": "json",\n    # ruleid: RC302\n    "data": json.dumps([{"record_id": "1"}])}, timeout=5)\n'),
+               Case('httr::POST(url, body = list(token = t, content = "record", format = "json",\n  # ruleid: RC302\n  data = list(list(record_id = "1"))), httr::timeout(9))\n', 'case.R',
+                    fixed='httr::POST(url, body = list(token = t, content = "record", format = "json",\n  # ruleid: RC302\n  data = jsonlite::toJSON(list(list(record_id = "1")))), httr::timeout(9))\n'),
+               Case("<?php\n$fields = ['token' => getenv('REDCAP_API_TOKEN'), 'content' => 'record', 'format' => 'json',\n    // ruleid: RC302\n    'data' => [['record_id' => '1']]];\n$ch = curl_init($url);\ncurl_setopt($ch, CURLOPT_POSTFIELDS, $fields);\ncurl_setopt($ch, CURLOPT_TIMEOUT, 30);\ncurl_exec($ch);\n", 'case.php',
+                    fixed="<?php\n$fields = ['token' => getenv('REDCAP_API_TOKEN'), 'content' => 'record', 'format' => 'json',\n    // ruleid: RC302\n    'data' => json_encode([['record_id' => '1']])];\n$ch = curl_init($url);\ncurl_setopt($ch, CURLOPT_POSTFIELDS, $fields);\ncurl_setopt($ch, CURLOPT_TIMEOUT, 30);\ncurl_exec($ch);\n"),
+               Case('const body = { token, content: "record", format: "json",\n  // ruleid: RC302\n  data: [{ record_id: "1" }] };\naxios.post(URL, body, { timeout: 9000 });\n', 'case.js',
+                    fixed='const body = { token, content: "record", format: "json",\n  // ruleid: RC302\n  data: JSON.stringify([{ record_id: "1" }]) };\naxios.post(URL, body, { timeout: 9000 });\n')]
 
 
     def check(self) -> None:

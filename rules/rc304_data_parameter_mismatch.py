@@ -31,7 +31,10 @@ class DataParameterMismatch(Rule):
     fix = "suggestion"
     suggestion = "Send `data` only with an import, and give every import its data"
     VALID = [Case('import requests\nrequests.post(U, data={"token": T, "content": "record", "action": "import", "data": "[]"}, timeout=5)\n')]
-    INVALID = [Case('import requests\n# ruleid: RC304\nrequests.post(U, data={"token": T, "content": "record", "action": "import"}, timeout=5)\n')]
+    INVALID = [Case('import requests\n# ruleid: RC304\nrequests.post(U, data={"token": T, "content": "record", "action": "import"}, timeout=5)\n'),
+               Case('# ruleid: RC304\nhttr::POST(url, body = list(token = t, content = "version", data = "[]"), httr::timeout(9))\n', 'case.R'),
+               Case("<?php\n$project = new RedCapProject($url, getenv('REDCAP_API_TOKEN'));\n// ruleid: RC304\n$project->importRecords();\n", 'case.php'),
+               Case('# ruleid: RC304\ncurl -m 9 -d "token=$TOKEN&content=version&data=x" "$API_URL"\n', 'case.sh')]
 
     def check(self) -> None:
         contents = api_table()["contents"]

@@ -40,7 +40,15 @@ class InvalidApiParameter(Rule):
     fix = "safe"
     VALID = [Case('import requests\nrequests.post(U, data={"token": T, "content": "record", "type": "EAV"}, timeout=5)\n')]
     INVALID = [Case('import requests\n# ruleid: RC305\nrequests.post(U, data={"token": T, "content": "records"}, timeout=5)\n',
-                    fixed='import requests\n# ruleid: RC305\nrequests.post(U, data={"token": T, "content": "record"}, timeout=5)\n')]
+                    fixed='import requests\n# ruleid: RC305\nrequests.post(U, data={"token": T, "content": "record"}, timeout=5)\n'),
+               Case('httr::POST(url, body = list(token = t,\n  # ruleid: RC305\n  content = "records"), httr::timeout(9))\n', 'case.R',
+                    fixed='httr::POST(url, body = list(token = t,\n  # ruleid: RC305\n  content = "record"), httr::timeout(9))\n'),
+               Case("<?php\n$fields = ['token' => getenv('REDCAP_API_TOKEN'),\n    // ruleid: RC305\n    'content' => 'records'];\n$ch = curl_init($url);\ncurl_setopt($ch, CURLOPT_POSTFIELDS, $fields);\ncurl_setopt($ch, CURLOPT_TIMEOUT, 30);\ncurl_exec($ch);\n", 'case.php',
+                    fixed="<?php\n$fields = ['token' => getenv('REDCAP_API_TOKEN'),\n    // ruleid: RC305\n    'content' => 'record'];\n$ch = curl_init($url);\ncurl_setopt($ch, CURLOPT_POSTFIELDS, $fields);\ncurl_setopt($ch, CURLOPT_TIMEOUT, 30);\ncurl_exec($ch);\n"),
+               Case('const body = new URLSearchParams({ token,\n  // ruleid: RC305\n  content: "records" });\nfetch(URL, { method: "POST", body, signal: AbortSignal.timeout(9000) });\n', 'case.js',
+                    fixed='const body = new URLSearchParams({ token,\n  // ruleid: RC305\n  content: "record" });\nfetch(URL, { method: "POST", body, signal: AbortSignal.timeout(9000) });\n'),
+               Case('# ruleid: RC305\ncurl -m 9 -d "token=$TOKEN&content=records" "$API_URL"\n', 'case.sh',
+                    fixed='# ruleid: RC305\ncurl -m 9 -d "token=$TOKEN&content=record" "$API_URL"\n')]
 
     def check(self) -> None:
         table = api_table()

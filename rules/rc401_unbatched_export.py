@@ -33,7 +33,13 @@ class UnbatchedExport(Rule):
     name = "unbatched-export"
     fix = "suggestion"
     VALID = [Case('project.export_records(fields=["record_id", "age"])\n')]
-    INVALID = [Case('# ruleid: RC401\nproject.export_records(format_type="df")\n')]
+    INVALID = [Case('# ruleid: RC401\nproject.export_records(format_type="df")\n'),
+               Case('# ruleid: RC401\nhttr::POST(url, body = list(token = t, content = "record", format = "csv"), httr::timeout(9))\n', 'case.R'),
+               Case("<?php\n$project = new RedCapProject($url, getenv('REDCAP_API_TOKEN'));\n// ruleid: RC401\n$rows = $project->exportRecords();\n", 'case.php'),
+               Case('// ruleid: RC401\nfetch(URL, { method: "POST", body: new URLSearchParams({ token, content: "record" }), signal: AbortSignal.timeout(9000) });\n', 'case.js'),
+               Case('# ruleid: RC401\ncurl -m 9 -d "token=$TOKEN&content=record&format=csv" "$API_URL"\n', 'case.sh'),
+               Case("http = Net::HTTP.new(uri.host, uri.port)\nhttp.read_timeout = 60\nreq = Net::HTTP::Post.new(uri.request_uri)\nreq.set_form_data(token: ENV['REDCAP_API_TOKEN'], content: 'record', format: 'json')\n# ruleid: RC401\nhttp.request(req)\n", 'case.rb'),
+               Case('List<NameValuePair> params = new ArrayList<NameValuePair>();\nparams.add(new BasicNameValuePair("token", System.getenv("REDCAP_API_TOKEN")));\nparams.add(new BasicNameValuePair("content", "record"));\nHttpPost post = new HttpPost("https://redcap.example.edu/api/");\npost.setEntity(new UrlEncodedFormEntity(params));\npost.setConfig(RequestConfig.custom().setSocketTimeout(60000).build());\n// ruleid: RC401\nclient.execute(post);\n', 'case.java')]
 
     SUGGESTION = {
         "pycap": "export in chunks: records=ids[i:i+500] in a loop with a sleep",

@@ -33,7 +33,10 @@ class ExportRate(Rule):
     fix = "suggestion"
     suggestion = "Restrict the export (records, fields, forms, a filter) or export once, outside the loop"
     VALID = [Case('import time\nwhile True:\n    project.export_records(format_type="df")\n    time.sleep(600)\n')]
-    INVALID = [Case('import time\nwhile True:\n    # ruleid: RC402\n    project.export_records(format_type="df")\n    time.sleep(60)\n')]
+    INVALID = [Case('import time\nwhile True:\n    # ruleid: RC402\n    project.export_records(format_type="df")\n    time.sleep(60)\n'),
+               Case('repeat {\n  # ruleid: RC402\n  httr::POST(url, body = list(token = t, content = "record"), httr::timeout(99))\n  Sys.sleep(60)\n}\n', 'case.R'),
+               Case('async function watch(url, token) {\n  while (true) {\n    // ruleid: RC402\n    await fetch(url, { method: "POST", body: new URLSearchParams({ token, content: "record" }), signal: AbortSignal.timeout(90000) });\n    await new Promise((resolve) => setTimeout(resolve, 60000));\n  }\n}\n', 'case.js'),
+               Case('while true; do\n  # ruleid: RC402\n  curl -m 99 -d "token=$TOKEN&content=record" "$API_URL" -o all.csv\n  sleep 60\ndone\n', 'case.sh')]
 
     def check(self) -> None:
         ctx = self.ctx

@@ -46,7 +46,15 @@ class MissingTimeout(Rule):
                # pycurl: the timeout is an option set on the handle; described, not inserted
                Case('import pycurl\nfrom urllib.parse import urlencode\nc = pycurl.Curl()\nc.setopt(pycurl.URL, U)\n'
                     'c.setopt(pycurl.POSTFIELDS, urlencode({"token": T, "content": "version"}))\n# ruleid: RC501\nc.perform()\n',
-                    fixed='import pycurl\nfrom urllib.parse import urlencode\nc = pycurl.Curl()\nc.setopt(pycurl.URL, U)\nc.setopt(pycurl.POSTFIELDS, urlencode({"token": T, "content": "version"}))\n# ruleid: RC501\nc.perform()\n')]
+                    fixed='import pycurl\nfrom urllib.parse import urlencode\nc = pycurl.Curl()\nc.setopt(pycurl.URL, U)\nc.setopt(pycurl.POSTFIELDS, urlencode({"token": T, "content": "version"}))\n# ruleid: RC501\nc.perform()\n'),
+               Case("<?php\n$ch = curl_init($url);\ncurl_setopt($ch, CURLOPT_POSTFIELDS, ['token' => getenv('REDCAP_API_TOKEN'), 'content' => 'version']);\n// ruleid: RC501\ncurl_exec($ch);\n", 'case.php',
+                    fixed="<?php\n$ch = curl_init($url);\ncurl_setopt($ch, CURLOPT_POSTFIELDS, ['token' => getenv('REDCAP_API_TOKEN'), 'content' => 'version']);\n// ruleid: RC501\ncurl_exec($ch);\n"),
+               Case('// ruleid: RC501\nfetch(URL, { method: "POST", body: new URLSearchParams({ token, content: "version" }) });\n', 'case.js',
+                    fixed='// ruleid: RC501\nfetch(URL, { method: "POST", body: new URLSearchParams({ token, content: "version" }) });\n'),
+               Case("http = Net::HTTP.new(uri.host, uri.port)\nreq = Net::HTTP::Post.new(uri.request_uri)\nreq.set_form_data(token: ENV['REDCAP_API_TOKEN'], content: 'version')\n# ruleid: RC501\nhttp.request(req)\n", 'case.rb',
+                    fixed="http = Net::HTTP.new(uri.host, uri.port)\nreq = Net::HTTP::Post.new(uri.request_uri)\nreq.set_form_data(token: ENV['REDCAP_API_TOKEN'], content: 'version')\n# ruleid: RC501\nhttp.request(req)\n"),
+               Case('List<NameValuePair> params = new ArrayList<NameValuePair>();\nparams.add(new BasicNameValuePair("token", System.getenv("REDCAP_API_TOKEN")));\nparams.add(new BasicNameValuePair("content", "version"));\nHttpPost post = new HttpPost("https://redcap.example.edu/api/");\npost.setEntity(new UrlEncodedFormEntity(params));\n// ruleid: RC501\nclient.execute(post);\n', 'case.java',
+                    fixed='List<NameValuePair> params = new ArrayList<NameValuePair>();\nparams.add(new BasicNameValuePair("token", System.getenv("REDCAP_API_TOKEN")));\nparams.add(new BasicNameValuePair("content", "version"));\nHttpPost post = new HttpPost("https://redcap.example.edu/api/");\npost.setEntity(new UrlEncodedFormEntity(params));\n// ruleid: RC501\nclient.execute(post);\n')]
 
     def check(self) -> None:
         seen = set()

@@ -31,7 +31,11 @@ class DestructiveOperation(Rule):
     fix = "suggestion"
     suggestion = "Check the target first (an explicit record list, a dry run) and keep a backup"
     VALID = [Case('project.import_records(rows)\n')]
-    INVALID = [Case('# ruleid: RC601\nproject.delete_records(["2001"])\n')]
+    INVALID = [Case('# ruleid: RC601\nproject.delete_records(["2001"])\n'),
+               Case('# ruleid: RC601\nhttr::POST(url, body = list(token = t, content = "record", action = "delete", `records[0]` = "1"), httr::timeout(9))\n', 'case.R'),
+               Case("<?php\n$project = new RedCapProject($url, getenv('REDCAP_API_TOKEN'));\n// ruleid: RC601\n$project->deleteRecords(['1001']);\n", 'case.php'),
+               Case('// ruleid: RC601\nfetch(URL, { method: "POST", body: new URLSearchParams({ token, content: "record", action: "delete", "records[0]": "1" }), signal: AbortSignal.timeout(9000) });\n', 'case.js'),
+               Case('# ruleid: RC601\ncurl -m 9 -d "token=$TOKEN&content=record&action=delete&records[0]=1" "$API_URL"\n', 'case.sh')]
 
     def check(self) -> None:
         structural = api_table()["contents"]["structural_imports"]

@@ -61,3 +61,44 @@ def test_rule_command_prints_sections():
     for title in SECTIONS + ("Fix safety",):
         assert f"## {title}" in out.stdout
     assert out.stdout == render_rule_doc(all_rules()["RC201"]) + "\n"
+
+
+def _annotated_languages() -> dict[str, set[str]]:
+    """The languages in which some fixture or example expects each rule (`ruleid:`); notebooks
+    and R Markdown are Python and R."""
+    import re
+
+    from conftest import ROOT, shared_examples
+
+    from redcaplint.frontends import language_of
+
+    container = {"notebook": None, "rmarkdown": "r", "text": None}
+    found: dict[str, set[str]] = {}
+    for root in (ROOT / "fixtures", shared_examples()):
+        if not root.is_dir():
+            continue
+        for path in root.rglob("*"):
+            language = language_of(path.name) if path.is_file() else None
+            language = container.get(language, language)
+            if language is None:
+                continue
+            for group in re.findall(r"(?<!todo)ruleid:\s*([A-Z0-9, ]+)", path.read_text(errors="replace")):
+                for code in re.findall(r"RC\d{3}", group):
+                    found.setdefault(code, set()).add(language)
+    return found
+
+
+def test_rule_docs_show_an_example_in_each_language_the_rule_applies_to():
+    from redcaplint.cli import LANGUAGE_NAMES, render_rule_doc
+    from redcaplint.frontends import language_of
+
+    missing = []
+    for code, languages in sorted(_annotated_languages().items()):
+        rule = all_rules()[code]
+        have = {language_of(c.filename) for c in rule.INVALID}
+        missing += [f"{code}: {lang}" for lang in sorted(languages - have)]
+        doc = render_rule_doc(rule)
+        for lang in languages & have:
+            assert f"{LANGUAGE_NAMES[lang]}:" in doc, (code, lang)
+        assert "ruleid:" not in doc
+    assert not missing, "INVALID cases (the docs' examples) missing for " + ", ".join(missing)

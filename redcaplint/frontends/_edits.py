@@ -64,3 +64,22 @@ def append_words(text: str, command: Span, words: str) -> Optional[Edit]:
     if text[end - 1:end] == "\\":
         return None
     return Edit(end, end, " " + words)
+
+
+INSECURE_WORDS = ("-k", "--insecure", "--no-check-certificate")
+
+
+def drop_option(text: str, word: Span) -> Optional[Edit]:
+    """Shell: a TLS-off flag removed with one blank beside it (`curl -k -d …` → `curl -d …`);
+    in a cluster of short flags only its letter (`-sSk` → `-sS`)."""
+    flag = text[word.start:word.end]
+    if flag in INSECURE_WORDS:
+        if word.start > 0 and text[word.start - 1] in " \t":
+            return Edit(word.start - 1, word.end, "")
+        if text[word.end:word.end + 1] in (" ", "\t"):
+            return Edit(word.start, word.end + 1, "")
+        return None
+    if flag.startswith("-") and not flag.startswith("--") and flag[1:].isalpha() and flag.count("k") == 1:
+        at = word.start + flag.index("k")
+        return Edit(at, at + 1, "")
+    return None

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from redcaplint.frontends._edits import append_before_closing, append_words
+from redcaplint.frontends._edits import append_before_closing, append_words, drop_option
 from redcaplint.frontends._treesitter import TreeBuilder
 from redcaplint.model import (
     Assign, Call, CallSite, Concat, Dict, Dispatch, EnvLookup, FunctionDef, Name, Num,
@@ -29,6 +29,7 @@ SPELLINGS = {
     "sleep": "sleep {:g}",
     "append_statement": lambda text, block, statement: append_before_closing(text, block, "done", statement),
     "add_argument": append_words,
+    "turn_tls_on": drop_option,  # -k / --insecure / --no-check-certificate removed
 }
 QUERY = ("[(command) (variable_assignment) (function_definition) (for_statement)"
          " (c_style_for_statement) (while_statement)] @n")
