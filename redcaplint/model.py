@@ -179,6 +179,8 @@ class Loop:
     span: Span
     body: Span
     block: Optional[Span] = None  # the statement block as written (`{ … }`, an indented suite, `do … done`), for fixes
+    iterable: Optional["Value"] = None  # what a `for` runs over (`range(3)`, `ids`, `1:10`)
+    forever: bool = False  # `while True`, `repeat`, `while :`: only a break or an error ends it
 
 
 @dataclass(slots=True)
@@ -230,6 +232,7 @@ class Dispatch:
     span: Span
     kind: str
     targets: tuple[Value, ...]
+    pool: Optional[Value] = None  # the executor / pool object, where its width may be written
 
 
 @dataclass(slots=True)
@@ -282,6 +285,34 @@ class Batching(str, Enum):
     UNKNOWN = "unknown"  # a size the linter cannot read
 
 
+class LinkKind(str, Enum):
+    LOOP = "loop"  # one iteration of a loop (or of a map-style call over a collection)
+    HELPER = "helper"  # a call of the same-file function that makes the request
+    DISPATCH = "dispatch"  # work handed to a pool / gather / background job
+
+
+class IterKind(str, Enum):
+    COUNTED = "counted"  # a literal range or sequence: the number of iterations is known
+    COLLECTION = "collection"  # the elements of a value the linter cannot count
+    FOREVER = "forever"  # `while True`, `repeat`: until a break
+    CONDITION = "condition"  # `while <condition>`
+    UNKNOWN = "unknown"  # map-style calls, recursion, loops whose iterable is not read
+
+
+@dataclass(frozen=True)
+class Link:
+    """One step of the chain from the script down to an API call, innermost first: what
+    repeats it (a loop, with what it runs over), which helper call leads to it, which
+    dispatch runs it concurrently — and the sleeps one pass of that step executes."""
+
+    kind: LinkKind
+    span: Span
+    sleeps: tuple["Sleep", ...] = ()
+    iterates: IterKind = IterKind.UNKNOWN
+    count: Optional[int] = None  # IterKind.COUNTED: how many iterations
+    width: Optional[int] = None  # a dispatch's number of workers, where written
+
+
 @dataclass(slots=True)
 class ApiParam:
     name: str
@@ -311,6 +342,9 @@ class ApiCall:
     delay: Optional[Value] = None  # a client's pause between its batches (REDCapR interbatch_delay)
     mapped: Optional[set] = None  # client calls: the REDCap parameters its arguments map onto
     timeout_argument: Optional[str] = None  # the library's spelling of a timeout a fix can add (`timeout=60`)
+    # the ways the script reaches this call: each a chain of links, innermost first (one per
+    # same-file caller path of the helper that makes it; a call at module level has one)
+    chains: list[tuple[Link, ...]] = field(default_factory=list)
 
     def has(self, name: str) -> bool:
         return name in self.params

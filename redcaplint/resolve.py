@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Iterator, NamedTuple, Optional
 
 from redcaplint.model import (
-    CONSTRUCTOR, ApiCall, ApiParam, Assign, Batching, Timeout, Attr, BinOp, Call, CallSite, Concat, Const, Dict,
+    CONSTRUCTOR, ApiCall, ApiParam, Assign, Batching, IterKind, Link, LinkKind, Timeout, Attr, BinOp, Call, CallSite, Concat, Const, Dict,
     EnvLookup, FunctionDef, Item, Loop, Name, Num, Param, Return, Script, Seq, Sleep, Span, Str,
     Unknown, Value,
 )
@@ -692,6 +692,7 @@ def analyse(script: Script) -> Facts:
     an.created_spans = created
     api_calls.sort(key=lambda a: a.span.start)
     facts = _graph(an, api_calls)
+    _chains(an, facts)
     facts.ctors, facts.transports = ctors, transports
     facts.analysis = an
     return facts
@@ -1054,6 +1055,111 @@ def _graph(an: Analysis, api_calls: list[ApiCall]) -> Facts:
     result.sort(key=lambda it: it.span.start)
 
     return Facts(api_calls, reaches, sleeps_in, result, local_calls, callees)
+
+
+MAX_CHAIN_DEPTH = 4  # helper calls followed up from a request
+MAX_CHAINS = 16  # paths kept per request (a helper called from many places)
+
+
+def _chains(an: Analysis, facts: Facts) -> None:
+    """Each API call's chains: the loops, helper calls and dispatches that lead to it,
+    innermost first, with the sleeps one pass of each executes. Iterations charge a call to
+    its innermost loop; a chain says the same thing from the call's side, for rules and for
+    the administrator's report."""
+    iteration_of = {id(it.loop): it for it in facts.iterations if it.loop is not None}
+    callers: dict[int, list[LocalCall]] = {}
+    for lc in facts.local_calls:
+        callers.setdefault(lc.callee, []).append(lc)
+    dispatches = sorted(an.script.dispatches, key=lambda d: d.span.end - d.span.start)
+    dispatched: dict[int, list] = {}  # function id -> dispatches that run it (`pool.map(get, ids)`)
+    for d in dispatches:
+        for target in d.targets:
+            fn = an.by_name.get(target.name) if isinstance(target, Name) else \
+                an.local_target(target) if isinstance(target, Call) else None
+            if fn is not None:
+                dispatched.setdefault(fn.id, []).append(d)
+
+    def local_links(span: Span, scope: int) -> list[Link]:
+        links = [Link(LinkKind.LOOP, loop.span, _loop_sleeps(an, facts, loop, scope, iteration_of), *_iterates(an, loop, scope))
+                 for loop in an.loops_around(span, scope)]
+        links += [Link(LinkKind.DISPATCH, d.span, width=_width(an, d, scope)) for d in dispatches
+                  if d.span.contains(span) and d.span != span and an.scope_of(d.span) == scope]
+        return sorted(links, key=lambda lk: lk.span.end - lk.span.start)
+
+    def up(span: Span, scope: int, depth: int, seen: frozenset) -> list[tuple[Link, ...]]:
+        here = tuple(local_links(span, scope))
+        going_up = scope and depth < MAX_CHAIN_DEPTH and scope not in seen
+        # an async helper called without `await` only makes a coroutine: started per element
+        # and gathered later, the calls run concurrently (a dispatch, not a helper call)
+        steps = [(Link(LinkKind.DISPATCH if _unawaited(an, lc) else LinkKind.HELPER, lc.site.call.span,
+                       tuple(facts.sleeps_in.get(scope, ()))), lc.site.call.span, lc.caller)
+                 for lc in (callers.get(scope, []) if going_up else [])]
+        steps += [(Link(LinkKind.DISPATCH, d.span, width=_width(an, d, an.scope_of(d.span))), d.span,
+                   an.scope_of(d.span)) for d in (dispatched.get(scope, []) if going_up else [])]
+        out: list[tuple[Link, ...]] = []
+        for link, at, caller in steps:
+            for outer in up(at, caller, depth + 1, seen | {scope}):
+                out.append(here + (link,) + outer)
+                if len(out) >= MAX_CHAINS:
+                    return out
+        return out or [here]
+
+    for api in facts.api_calls:
+        if api.via_helper and api.inner is not None:
+            # judged at this call site: the helper's own links, this call, then its callers
+            inner = tuple(local_links(api.inner.span, api.inner.scope))
+            helper = Link(LinkKind.HELPER, api.span, tuple(facts.sleeps_in.get(api.inner.scope, ())))
+            api.chains = [inner + (helper,) + outer for outer in up(api.span, api.scope, 1, frozenset({api.inner.scope}))]
+        else:
+            api.chains = up(api.span, api.scope, 0, frozenset())
+
+
+def _unawaited(an: Analysis, lc: LocalCall) -> bool:
+    return an.by_id[lc.callee].is_async and not lc.site.awaited and not lc.site.reference
+
+
+def _loop_sleeps(an: Analysis, facts: Facts, loop: Loop, scope: int, iteration_of: dict) -> tuple[Sleep, ...]:
+    it = iteration_of.get(id(loop))
+    if it is not None:
+        return tuple(it.sleeps)
+    found = [sl for sl in an.script.sleeps if loop.body.contains(sl.span) and an.scope_of(sl.span) == scope]
+    for lc in facts.local_calls:
+        if loop.body.contains(lc.site.call.span) and lc.caller == scope:
+            found += facts.sleeps_in.get(lc.callee, [])
+    return tuple(found)
+
+
+def _iterates(an: Analysis, loop: Loop, scope: int) -> tuple[IterKind, Optional[int]]:
+    if loop.forever:
+        return IterKind.FOREVER, None
+    if loop.kind in ("while", "do", "until"):
+        return IterKind.CONDITION, None
+    if loop.iterable is None:
+        return IterKind.UNKNOWN, None
+    v = an.resolve(loop.iterable, scope)
+    if isinstance(v, Seq):
+        return IterKind.COUNTED, len(v.items)
+    if isinstance(v, Call) and v.callee in an.idioms["ranges"] and v.args and not v.kwargs:
+        bounds = [an.number(a, scope) for a in v.args[:3]]
+        if all(b is not None and b == int(b) for b in bounds):
+            return IterKind.COUNTED, len(range(*(int(b) for b in bounds)))
+    if isinstance(v, BinOp) and v.op == ":":  # R's 1:10
+        a, b = an.number(v.left, scope), an.number(v.right, scope)
+        if a is not None and b is not None:
+            return IterKind.COUNTED, int(abs(b - a)) + 1
+    return IterKind.COLLECTION, None
+
+
+def _width(an: Analysis, d, scope: int) -> Optional[int]:
+    """A pool's number of workers where it is written (`ThreadPoolExecutor(max_workers=8)`)."""
+    pool = an.resolve(d.pool, scope) if d.pool is not None else None
+    if not isinstance(pool, Call):
+        return None
+    value = next((v for k, v in pool.kwargs if k in an.idioms["pool_width"]), None)
+    if value is None and pool.args and d.kind == "pool":
+        value = pool.args[0]  # multiprocessing.Pool(4)
+    n = an.number(value, scope) if value is not None else None
+    return int(n) if n is not None and n >= 1 else None
 
 
 def _reaches_fn(callees: dict[int, set[int]], start: int, target: int) -> bool:

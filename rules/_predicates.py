@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from redcaplint.model import ApiCall, Batching, Call, Const, Dict, Num, Seq, Str, Value
+from redcaplint.model import ApiCall, Batching, Call, Const, Dict, LinkKind, Num, Seq, Str, Value
 from redcaplint.rules import load_data
 
 
@@ -92,3 +92,27 @@ def encoder_of(value: Value) -> Optional[Call]:
 
 
 ENCODERS = {"dumps", "json_encode", "stringify", "toJSON", "to_json"}
+
+
+def repeated_by_loop(api_calls) -> dict:
+    """{loop span: [(anchor, sleeps)]}: each API call charged to the innermost loop its chains
+    meet, anchored where that loop's iteration makes it (the request, or the helper call in
+    the loop's body). A chain that reaches a dispatch first is concurrency (RC203's), not a
+    loop's repetition; so is a loop written inside the dispatch (`Promise.all(ids.map(f))`)."""
+    found: dict = {}
+    for api in api_calls:
+        for chain in api.chains:
+            anchor = api.span
+            for i, link in enumerate(chain):
+                if link.kind is LinkKind.DISPATCH:
+                    break
+                if link.kind is LinkKind.HELPER:
+                    anchor = link.span
+                    continue
+                if any(d.kind is LinkKind.DISPATCH and d.span.contains(link.span) for d in chain[i + 1:]):
+                    break
+                entry = (anchor, link.sleeps)
+                if entry not in found.setdefault(link.span, []):
+                    found[link.span].append(entry)
+                break
+    return found

@@ -1,5 +1,6 @@
 from redcaplint.findings import Fix
 from redcaplint.rule import Case, Rule
+from redcaplint.rules._predicates import repeated_by_loop
 
 
 class LoopWithoutSleep(Rule):
@@ -61,17 +62,24 @@ class LoopWithoutSleep(Rule):
 
     def check(self) -> None:
         interval = self.ctx.config.interval
-        for it in self.ctx.facts.iterations:
-            if it.events and not it.sleeps:
-                what = "recursive call" if it.loop is None else "loop"
-                self.report(it.first, f"REDCap API call in a {what} with no sleep between iterations",
-                            self._fix(it, interval))
+        loops = {loop.span: loop for loop in self.ctx.script.loops}
+        # one finding per loop, on the first call its iteration makes (the catalog's reading),
+        # from the calls' chains: the innermost loop each meets, with that iteration's sleeps
+        for span, entries in sorted(repeated_by_loop(self.ctx.facts.api_calls).items()):
+            if all(not sleeps for _, sleeps in entries):
+                first = min((anchor for anchor, _ in entries), key=lambda s: s.start)
+                self.report(first, "REDCap API call in a loop with no sleep between iterations",
+                            self._fix(loops.get(span), interval))
+        for it in self.ctx.facts.iterations:  # recursion: a function that calls itself
+            if it.loop is None and it.events and not it.sleeps:
+                self.report(it.first, "REDCap API call in a recursive call with no sleep between iterations",
+                            self._fix(None, interval))
 
-    def _fix(self, it, interval: float) -> Fix:
+    def _fix(self, loop, interval: float) -> Fix:
         """A sleep appended to the loop's block, in the language's spelling."""
         description = f"Sleep {interval:g} s at the end of each iteration"
         sleep, append = self.ctx.spelling("sleep"), self.ctx.spelling("append_statement")
-        block = it.loop.block if it.loop is not None else None
+        block = loop.block if loop is not None else None
         if sleep is None or append is None or block is None:
             return Fix("suggestion", description)
         edit = append(self.ctx.script.source.text, block, sleep.format(interval))

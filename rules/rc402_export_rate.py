@@ -1,5 +1,5 @@
 from redcaplint.rule import Case, Rule
-from redcaplint.rules._predicates import unrestricted_export
+from redcaplint.rules._predicates import repeated_by_loop, unrestricted_export
 
 
 class ExportRate(Rule):
@@ -42,25 +42,13 @@ class ExportRate(Rule):
         ctx = self.ctx
         an, facts, limit = ctx.analysis, ctx.facts, ctx.config.large_export_interval
         threshold = ctx.config.batch_threshold
-        heavy_fns = self._functions_with_big_exports(threshold)
-        for it in facts.iterations:
-            lengths = [an.number(s.seconds, an.scope_of(s.span)) for s in it.sleeps]
-            if any(x is None for x in lengths) or (lengths and max(lengths) >= limit):
-                continue
-            for e in it.events:
-                if (e.api is not None and unrestricted_export(e.api, threshold)) or e.helper in heavy_fns:
-                    longest = f"{max(lengths):g} s" if lengths else "no sleep"
-                    self.report(e.anchor, f"Unrestricted export repeated in a loop ({longest}); "
-                                      f"policy allows one large export per {limit:g} s")
-
-    def _functions_with_big_exports(self, threshold) -> set[int]:
-        facts = self.ctx.facts
-        heavy = {a.scope for a in facts.api_calls if a.scope and unrestricted_export(a, threshold)}
-        changed = True
-        while changed:
-            changed = False
-            for caller, targets in facts.callees.items():
-                if caller and caller not in heavy and targets & heavy:
-                    heavy.add(caller)
-                    changed = True
-        return heavy
+        # each large export's chains: the innermost loop that repeats it, and that iteration's sleeps
+        exports = [api for api in facts.api_calls if unrestricted_export(api, threshold)]
+        for _, entries in sorted(repeated_by_loop(exports).items()):
+            for anchor, sleeps in entries:
+                lengths = [an.number(s.seconds, an.scope_of(s.span)) for s in sleeps]
+                if any(x is None for x in lengths) or (lengths and max(lengths) >= limit):
+                    continue
+                longest = f"{max(lengths):g} s" if lengths else "no sleep"
+                self.report(anchor, f"Unrestricted export repeated in a loop ({longest}); "
+                                    f"policy allows one large export per {limit:g} s")

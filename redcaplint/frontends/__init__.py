@@ -69,6 +69,8 @@ IDIOM_DEFAULTS = {
     "pair_views": frozenset(),  # methods that view a mapping as its pairs (`d.items()`)
     "response_body": frozenset(),  # a response's attributes/methods that give its body
     "adapter_mount": None,  # the session method that mounts a transport adapter
+    "pool_width": frozenset(),  # keywords that set a pool's number of workers
+    "ranges": frozenset(),  # functions whose result is a counted range (`range(3)`)
 }
 
 

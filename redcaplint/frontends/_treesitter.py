@@ -72,6 +72,10 @@ def first_error(root):
             return node if node is not root else None
 
 
+ITERABLE_FIELDS = ("right", "sequence")  # Python/JavaScript `for x in/of xs`, R `for (x in xs)`
+ALWAYS_TRUE = {"True", "TRUE", "T", "true", "1", ":"}  # a loop condition that never ends it
+
+
 class TreeBuilder:
     """Base of a language's builder: `_value(node, span, kind, depth)` is the language part.
 
@@ -171,7 +175,12 @@ class TreeBuilder:
         body_span = self.span(body)
         cond = node.child_by_field_name("condition") if with_condition else None
         start = self.span(cond).start if cond is not None else body_span.start
-        self.script.loops.append(Loop(kind, self.span(node), Span(start, body_span.end), body_span))
+        # what a `for` runs over, under the field name its grammar uses
+        over = next((c for c in (node.child_by_field_name(f) for f in ITERABLE_FIELDS) if c is not None), None)
+        forever = kind == "repeat" or (cond is not None and self.t(cond).strip("() \t") in ALWAYS_TRUE)
+        self.script.loops.append(Loop(kind, self.span(node), Span(start, body_span.end), body_span,
+                                      self.value(over) if over is not None and not with_condition else None,
+                                      forever))
 
     def _value(self, node, span: Span, kind: str, depth: int) -> Value:  # pragma: no cover
         raise NotImplementedError

@@ -46,6 +46,9 @@ IDIOMS = {
     "pair_views": frozenset({"items"}),
     "response_body": frozenset({"text", "content", "json"}),
     "adapter_mount": "mount",  # requests' Session.mount(prefix, HTTPAdapter(...))
+    # a pool's width: ThreadPoolExecutor(max_workers=8), Pool(processes=4) / Pool(4), Parallel(n_jobs=4)
+    "pool_width": frozenset({"max_workers", "processes", "n_jobs"}),
+    "ranges": frozenset({"range"}),
 }
 
 SLEEPS = {"time.sleep", "asyncio.sleep", "trio.sleep", "anyio.sleep", "gevent.sleep"}
@@ -653,7 +656,7 @@ class _Builder(TreeBuilder):
             return
         if call.receiver is not None and callee in POOL_METHODS and _executorish(call.receiver, receiver_type):
             target = call.args[:1] or tuple(v for k, v in call.kwargs if k in ("fn", "func"))
-            s.dispatches.append(Dispatch(span, "pool", target))
+            s.dispatches.append(Dispatch(span, "pool", target, call.receiver))
             return
         if call.receiver is not None and callee in ("create_task", "start_soon", "start") and \
                 receiver_type in TASK_GROUPS:
@@ -667,7 +670,7 @@ class _Builder(TreeBuilder):
             return
         if callee == "<call>" and isinstance(call.receiver, Call) and \
                 call.receiver.callee in ("joblib.Parallel", "Parallel"):
-            s.dispatches.append(Dispatch(span, "joblib", call.args))
+            s.dispatches.append(Dispatch(span, "joblib", call.args, call.receiver))
             return
         # higher-order iteration: map(f, xs), series.apply(f)
         fn: Optional[Value] = None

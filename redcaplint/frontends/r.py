@@ -31,6 +31,11 @@ SPELLINGS = {
     "add_argument": add_argument,
 }
 
+IDIOMS = {
+    "pool_width": frozenset({"mc.cores", "workers", "cores"}),  # mclapply(xs, f, mc.cores = 4)
+    "ranges": frozenset({"seq_len"}),  # seq_len(n): n iterations, like Python's range(n)
+}
+
 SLEEPS = {"Sys.sleep", "base::Sys.sleep"}
 OUTPUTS = {"print": "print", "cat": "print", "message": "log", "writeLines": "file", "write": "file",
            "warning": "log", "saveRDS": "file", "write_lines": "file", "readr::write_lines": "file",
@@ -153,7 +158,7 @@ class _Builder(TreeBuilder):
             if op in ("%>%", "|>"):
                 self.note_pipe(node)
                 return self.value(node.child_by_field_name("rhs"), depth + 1)
-            if op in ("+", "-", "*", "/", "^"):
+            if op in ("+", "-", "*", "/", "^", ":"):  # `:` builds a range (1:10)
                 return BinOp(span, "**" if op == "^" else op, self.value(node.child_by_field_name("lhs"), depth + 1),
                              self.value(node.child_by_field_name("rhs"), depth + 1))
             return Unknown(span)
@@ -425,7 +430,7 @@ class _Builder(TreeBuilder):
         if callee in DISPATCHES:
             idx = DISPATCHES[callee]
             target = _function_arg(call, idx)
-            s.dispatches.append(Dispatch(span, "parallel", (target,) if target is not None else call.args))
+            s.dispatches.append(Dispatch(span, "parallel", (target,) if target is not None else call.args, call))
             return
         if callee in ITERATORS:
             fn = _function_arg(call, ITERATORS[callee])
