@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from redcaplint.frontends._handles import Handles
 from redcaplint.frontends._treesitter import TreeBuilder, joined
 from redcaplint.model import (
     CONSTRUCTOR, Assign, Attr, BinOp, Call, CallSite, Concat, Const, Dict, Dispatch, EnvLookup,
@@ -76,7 +77,7 @@ class _Builder(TreeBuilder):
         self.grammar = grammar
         self.script.language = LANGUAGE
         self.imports: dict[str, str] = {}  # local name → module (`const ax = require("axios")`)
-        self.xhr: dict[str, dict[str, Value]] = {}  # XMLHttpRequest variable → open()/timeout
+        self.xhr = Handles("javascript", "fetch")  # XMLHttpRequest variables: open() URL, timeout
         self.async_nodes: set[Span] = set()
         # `for (const [k, v] of Object.entries(src))` loops: (body, k, v, src), so that a
         # `dst.append(k, v)` inside copies all of src into dst
@@ -342,7 +343,7 @@ class _Builder(TreeBuilder):
         v = self.value(value)
         self.script.assigns.append(Assign(self.span(node), target, v))
         if isinstance(v, Call) and v.callee == "XMLHttpRequest":
-            self.xhr[target] = {}
+            self.xhr.open(target)
 
     def on_assignment(self, node) -> None:
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
@@ -363,8 +364,8 @@ class _Builder(TreeBuilder):
             if target == "process.env" and attr == "NODE_TLS_REJECT_UNAUTHORIZED" and \
                     isinstance(value, (Str, Num)) and str(getattr(value, "value", "")) in ("0", "0.0"):
                 self.script.options.append(Option(self.span(right), "tls-off"))
-            if target in self.xhr and attr == "timeout":
-                self.xhr[target]["timeout"] = value
+            if self.xhr.has(target):
+                self.xhr.set(target, attr, value)  # xhr.timeout = 30000
             key = Str(self.span(prop), attr)
             self.script.assigns.append(Assign(span, target, value, "attr", key))
             if target != "this" and obj.type == "identifier":
@@ -415,7 +416,7 @@ class _Builder(TreeBuilder):
         span, callee = call.span, call.callee
         base = callee.rpartition(".")[2]
         receiver_name = call.receiver.name if isinstance(call.receiver, Name) else None
-        if receiver_name in self.xhr:
+        if receiver_name is not None and self.xhr.has(receiver_name):
             call = self.xhr_call(receiver_name, call)
         s.calls.append(CallSite(call))  # an async function runs when called: awaited or not
         if receiver_name and base in ("append", "set") and len(call.args) == 2:
@@ -478,17 +479,12 @@ class _Builder(TreeBuilder):
 
     def xhr_call(self, handle: str, call: Call) -> Call:
         """XMLHttpRequest is handle-based: `open(method, url)`, `timeout = …`, `send(body)`."""
-        state = self.xhr[handle]
         if call.callee == "open" and len(call.args) >= 2:
-            state["url"] = call.args[1]
+            self.xhr.set_role(handle, "url", call.args[1])
             return call
         if call.callee == "send":
-            kwargs = [("url", state["url"])] if "url" in state else []
-            if call.args:
-                kwargs.append(("data", call.args[0]))
-            if "timeout" in state:
-                kwargs.append(("timeout", state["timeout"]))
-            return Call(call.span, "XMLHttpRequest.send", (), tuple(kwargs))
+            body = (("data", call.args[0]),) if call.args else ()
+            return self.xhr.request(call.span, "XMLHttpRequest.send", handle, *body)
         return call
 
 

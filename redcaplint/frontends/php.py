@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Optional
 
 from redcaplint.frontends._edits import append_before_closing
+from redcaplint.frontends._handles import Handles
 from redcaplint.frontends._treesitter import TreeBuilder, joined
 from redcaplint.model import (
     CONSTRUCTOR, Assign, Attr, BinOp, Call, CallSite, Concat, Const, Decode, Dict, EnvLookup,
@@ -57,15 +58,13 @@ ITERATORS = {"array_map": 0, "array_walk": 1, "array_filter": 1, "array_reduce":
 OPTION_METHODS = {"post", "get", "put", "patch", "delete", "request", "head", "postAsync",
                   "getAsync", "requestAsync"}
 CONSTANTS = {"true": True, "false": False, "null": None}
-CURL_KEYS = {"CURLOPT_URL": "url", "CURLOPT_POSTFIELDS": "data", "CURLOPT_TIMEOUT": "timeout",
-             "CURLOPT_TIMEOUT_MS": "timeout_ms"}
-TLS_OPTIONS = {"CURLOPT_SSL_VERIFYPEER", "CURLOPT_SSL_VERIFYHOST", "verify_peer", "verify_peer_name"}
+STREAM_TLS_OPTIONS = {"verify_peer", "verify_peer_name"}  # a stream context's `ssl` options
 
 
 class _Builder(TreeBuilder):
     def __init__(self, source: Document, start: int = 0, end: Optional[int] = None, first_id: int = 0) -> None:
         super().__init__(source, LANGUAGE, start, end, first_id)
-        self.handles: dict[str, dict[str, Value]] = {}  # curl handle variable → options set so far
+        self.handles = Handles("php", "curl")  # curl handle variable → options set so far
         self.contexts: dict[str, Value] = {}  # stream context variable → its options
 
     # -- values -------------------------------------------------------------------------
@@ -295,7 +294,7 @@ class _Builder(TreeBuilder):
 
     def bind_handle(self, target: str, value: Call) -> None:
         if value.callee.lower() == "curl_init":
-            self.handles[target] = {"url": value.args[0]} if value.args else {}
+            self.handles.open(target, **({"url": value.args[0]} if value.args else {}))
         elif value.callee.lower() == "stream_context_create" and value.args:
             self.contexts[target] = value.args[0]
 
@@ -384,24 +383,18 @@ class _Builder(TreeBuilder):
         handle = call.args[0].name if call.args and isinstance(call.args[0], Name) else None
         if handle is None:
             return None
-        options = self.handles.setdefault(handle, {})
         if low == "curl_setopt" and len(call.args) == 3:
-            self.option(options, call.args[1], call.args[2])
+            self.option(handle, call.args[1], call.args[2])
         elif low == "curl_setopt_array" and len(call.args) == 2 and isinstance(call.args[1], Dict):
             for key, value in call.args[1].entries:
-                self.option(options, key, value)
+                self.option(handle, key, value)
         elif low == "curl_exec":
-            kwargs = [(k, v) for k, v in options.items() if k in ("url", "data", "timeout")]
-            if "timeout_ms" in options and "timeout" not in options:
-                kwargs.append(("timeout", options["timeout_ms"]))
-            return Call(call.span, "curl_exec", (), tuple(kwargs))
+            return self.handles.request(call.span, "curl_exec", handle)
         return None
 
-    def option(self, options: dict, key: Value, value: Value) -> None:
+    def option(self, handle: str, key: Value, value: Value) -> None:
         name = key.name if isinstance(key, Name) else key.value if isinstance(key, Str) else ""
-        if name in CURL_KEYS:
-            options[CURL_KEYS[name]] = value
-        elif name in TLS_OPTIONS and _falsy(value):
+        if self.handles.set(handle, name, value) == "verify" and _falsy(value):
             self.script.options.append(Option(value.span, "tls-off"))
 
     def stream(self, call: Call) -> Call:
@@ -426,7 +419,7 @@ class _Builder(TreeBuilder):
                     kwargs.append(("data", v))
                 elif key.value == "http" and k.value == "timeout":
                     kwargs.append(("timeout", v))
-                elif key.value == "ssl" and k.value in TLS_OPTIONS and _falsy(v):
+                elif key.value == "ssl" and k.value in STREAM_TLS_OPTIONS and _falsy(v):
                     self.script.options.append(Option(v.span, "tls-off"))
         return Call(call.span, "file_get_contents", call.args[:1], tuple(kwargs))
 

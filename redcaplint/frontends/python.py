@@ -21,6 +21,7 @@ from redcaplint.model import (
     Unknown, Value,
 )
 from redcaplint.frontends._edits import add_argument, append_to_indented_block
+from redcaplint.frontends._handles import Handles
 from redcaplint.frontends._treesitter import TreeBuilder, first_error, joined
 from redcaplint.source import Document
 
@@ -184,7 +185,7 @@ class _Builder(TreeBuilder):
         self.pair_loops: list[tuple[Span, str, str, Value]] = []  # (body, k, v, src) of `for k, v in src.items()`
         self.locals: set[str] = set()  # names assigned in the file (shadowing implicit modules)
         self.bound: dict[str, str] = {}  # name -> constructor callee, for pools/loggers/files
-        self.curl_options: dict[str, dict[str, Value]] = {}  # pycurl handle -> setopt values
+        self.curl = Handles("python", "pycurl")  # pycurl handles: setopt values until perform()
         self.awaited: set[Span] = set()  # spans of calls directly under `await`
         self.waits: list[tuple[Sleep, Optional[str]]] = []  # sleep-like helper calls, by name
 
@@ -617,7 +618,7 @@ class _Builder(TreeBuilder):
         receiver_name = call.receiver.name if isinstance(call.receiver, Name) else None
         receiver_type = self.bound.get(receiver_name, "") if receiver_name else ""
         if receiver_type.endswith("Curl") and receiver_name and callee in ("setopt", "perform"):
-            call = self.curl(receiver_name, call)
+            call = self.pycurl(receiver_name, call)
         s.calls.append(CallSite(call, awaited=span in self.awaited))
         if callee in ("update", "setdefault") and receiver_name and (call.args or call.kwargs):
             # payload.update({...}) / payload.update(key=value): a dict built in steps
@@ -682,23 +683,14 @@ class _Builder(TreeBuilder):
         if fn is not None:
             self.iteration_over(fn, span)
 
-    def curl(self, handle: str, call: Call) -> Call:
-        """pycurl is handle-based: options are set one by one and `perform()` sends. The
-        request is modelled at `perform()` with the options gathered so far as keywords."""
-        options = self.curl_options.setdefault(handle, {})
+    def pycurl(self, handle: str, call: Call) -> Call:
+        """`c.setopt(pycurl.URL, u)` … `c.perform()`: the request is the perform."""
         if call.callee == "setopt" and len(call.args) == 2:
             opt = call.args[0]
             name = opt.attr if isinstance(opt, Attr) else opt.name.rpartition(".")[2] if isinstance(opt, Name) else ""
-            options[name] = call.args[1]
+            self.curl.set(handle, name, call.args[1])
             return call
-        kwargs = []
-        for key, names in (("url", ("URL",)), ("data", ("POSTFIELDS", "HTTPPOST")),
-                           ("timeout", ("TIMEOUT", "TIMEOUT_MS")), ("verify", ("SSL_VERIFYPEER", "SSL_VERIFYHOST"))):
-            for n in names:
-                if n in options:
-                    kwargs.append((key, options[n]))
-                    break
-        return Call(call.span, "pycurl.perform", (), tuple(kwargs), None, False)
+        return self.curl.request(call.span, "pycurl.perform", handle)
 
     def iteration_over(self, fn: Value, span: Span) -> None:
         s = self.script

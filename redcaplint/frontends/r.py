@@ -16,6 +16,7 @@ from redcaplint.model import (
     SyntaxProblem, Unknown, Value,
 )
 from redcaplint.frontends._edits import add_argument, append_before_closing
+from redcaplint.frontends._handles import Handles
 from redcaplint.frontends._treesitter import TreeBuilder, first_error
 from redcaplint.source import Document
 
@@ -110,7 +111,8 @@ class _Builder(TreeBuilder):
         super().__init__(source, LANGUAGE, start, end, first_id)
         self.packages = packages  # bare exported name -> "pkg::name" for loaded packages
         self.piped: dict[Span, object] = {}  # call span -> the node piped into it
-        self.curl_handles: dict[str, dict[str, list]] = {}  # handle name -> its form and options
+        self.curl_handles = Handles("r", "curl")  # handle name -> its options
+        self.curl_forms: dict[str, list] = {}  # handle name -> its form fields (the body)
         self.classes: set[str] = set()  # R6 / reference classes defined in the file
         self.last_expressions: list = []  # each function's last expression: what it returns
 
@@ -452,29 +454,28 @@ def _handle_name(value: Optional[Value]) -> Optional[str]:
 def _curl(builder, call: Call) -> Call:
     """The curl package is handle-based: a form and options are set on a handle, then a
     fetch sends it. The request is modelled at the fetch, with the handle's form as `body`."""
-    state = builder.curl_handles
+    handles, forms = builder.curl_handles, builder.curl_forms
     base = call.callee.rpartition("::")[2]
     if base in ("handle_setform", "handle_setopt", "handle_setopts") and call.args:
         name = _handle_name(call.args[0])
         if name:
-            entry = state.setdefault(name, {"form": [], "opts": []})
-            pairs = list(call.kwargs)
+            pairs = [(k, v) for k, v in call.kwargs if k != ".list"]
             more = call.kwarg(".list")
             if isinstance(more, Dict):
                 pairs += [(k.value, v) for k, v in more.entries if isinstance(k, Str)]
-            entry["form" if base == "handle_setform" else "opts"] += [(k, v) for k, v in pairs if k != ".list"]
+            for k, v in pairs:
+                if base == "handle_setform":
+                    forms.setdefault(name, []).append((k, v))
+                else:
+                    handles.set(name, k, v)
         return call
     if call.callee in CURL_FETCH:
-        name = _handle_name(call.kwarg("handle") or (call.args[1] if len(call.args) > 1 else None))
-        entry = state.get(name or "", {"form": [], "opts": []})
-        kwargs = []
-        if entry["form"]:
-            kwargs.append(("body", Dict(call.span, tuple((Str(v.span, k), v) for k, v in entry["form"]))))
-        for k, v in entry["opts"]:
-            if k in ("timeout", "timeout_ms", "connecttimeout"):
-                kwargs.append(("timeout", v))
+        name = _handle_name(call.kwarg("handle") or (call.args[1] if len(call.args) > 1 else None)) or ""
+        form = forms.get(name)
+        body = (("body", Dict(call.span, tuple((Str(v.span, k), v) for k, v in form))),) if form else ()
+        sent = handles.request(call.span, call.callee, name, *body)
         url = call.args[0] if call.args else call.kwarg("url")
-        return Call(call.span, call.callee, (url,) if url is not None else (), tuple(kwargs), None, call.star)
+        return Call(call.span, call.callee, (url,) if url is not None else (), sent.kwargs, None, call.star)
     return call
 
 
