@@ -311,6 +311,7 @@ class Link:
     iterates: IterKind = IterKind.UNKNOWN
     count: Optional[int] = None  # IterKind.COUNTED: how many iterations
     width: Optional[int] = None  # a dispatch's number of workers, where written
+    function: Optional[int] = None  # HELPER: the id of the function this call runs
 
 
 @dataclass(slots=True)

@@ -1092,7 +1092,7 @@ def _chains(an: Analysis, facts: Facts) -> None:
         # an async helper called without `await` only makes a coroutine: started per element
         # and gathered later, the calls run concurrently (a dispatch, not a helper call)
         steps = [(Link(LinkKind.DISPATCH if _unawaited(an, lc) else LinkKind.HELPER, lc.site.call.span,
-                       tuple(facts.sleeps_in.get(scope, ()))), lc.site.call.span, lc.caller)
+                       tuple(facts.sleeps_in.get(scope, ())), function=scope), lc.site.call.span, lc.caller)
                  for lc in (callers.get(scope, []) if going_up else [])]
         steps += [(Link(LinkKind.DISPATCH, d.span, width=_width(an, d, an.scope_of(d.span))), d.span,
                    an.scope_of(d.span)) for d in (dispatched.get(scope, []) if going_up else [])]
@@ -1108,7 +1108,8 @@ def _chains(an: Analysis, facts: Facts) -> None:
         if api.via_helper and api.inner is not None:
             # judged at this call site: the helper's own links, this call, then its callers
             inner = tuple(local_links(api.inner.span, api.inner.scope))
-            helper = Link(LinkKind.HELPER, api.span, tuple(facts.sleeps_in.get(api.inner.scope, ())))
+            helper = Link(LinkKind.HELPER, api.span, tuple(facts.sleeps_in.get(api.inner.scope, ())),
+                          function=api.inner.scope)
             api.chains = [inner + (helper,) + outer for outer in up(api.span, api.scope, 1, frozenset({api.inner.scope}))]
         else:
             api.chains = up(api.span, api.scope, 0, frozenset())

@@ -94,6 +94,20 @@ def encoder_of(value: Value) -> Optional[Call]:
 ENCODERS = {"dumps", "json_encode", "stringify", "toJSON", "to_json"}
 
 
+def helpers_called_per_iteration(api_calls) -> set:
+    """Ids of the same-file functions whose call a loop repeats on the way to an API call."""
+    found = set()
+    for api in api_calls:
+        for chain in api.chains:
+            for i, link in enumerate(chain):
+                if link.kind is LinkKind.DISPATCH:
+                    break
+                if link.kind is LinkKind.HELPER and link.function is not None and any(
+                        later.kind is LinkKind.LOOP for later in chain[i + 1:]):
+                    found.add(link.function)
+    return found
+
+
 def repeated_by_loop(api_calls) -> dict:
     """{loop span: [(anchor, sleeps)]}: each API call charged to the innermost loop its chains
     meet, anchored where that loop's iteration makes it (the request, or the helper call in

@@ -1,6 +1,7 @@
 from redcaplint.findings import Edit, Fix
 from redcaplint.model import Num
 from redcaplint.rule import Case, Rule
+from redcaplint.rules._predicates import helpers_called_per_iteration, repeated_by_loop
 
 
 class SleepBelowPolicy(Rule):
@@ -78,11 +79,13 @@ class SleepBelowPolicy(Rule):
 
     def _between_api_calls(self, sl, scope) -> bool:
         an, facts = self.ctx.analysis, self.ctx.facts
+        if not hasattr(self, "_repeated"):  # from the API calls' chains, once per file
+            self._repeated = list(repeated_by_loop(facts.api_calls))
+            self._per_iteration = helpers_called_per_iteration(facts.api_calls)
         loop = an.loop_of(sl.span, scope)
         if loop is not None:
             # the loop's iteration makes an API call (its own, or one of a nested loop)
-            return any(it.loop is not None and it.scope == scope and
-                       (it.loop is loop or loop.body.contains(it.loop.span)) for it in self._iterations(scope))
+            return any(loop.span.contains(span) for span in self._repeated)
         # straight-line code: an API call before and after it in the same scope
         if scope not in self._events:
             self._events[scope] = api_events(self.ctx, scope)
@@ -90,17 +93,7 @@ class SleepBelowPolicy(Rule):
         if any(e < sl.span.start for e in events) and any(e > sl.span.end for e in events):
             return True
         # a helper that calls the API, sleeps, and is itself called once per iteration
-        return scope != 0 and facts.reaches_api.get(scope, False) and any(
-            it.scope != scope and any(e.helper == scope for e in it.events) for it in facts.iterations)
-
-
-    def _iterations(self, scope):
-        by_scope = getattr(self, "_by_scope", None)
-        if by_scope is None:
-            by_scope = self._by_scope = {}
-            for it in self.ctx.facts.iterations:
-                by_scope.setdefault(it.scope, []).append(it)
-        return by_scope.get(scope, [])
+        return scope != 0 and facts.reaches_api.get(scope, False) and scope in self._per_iteration
 
 
 def api_events(ctx, scope: int) -> list[int]:
