@@ -37,15 +37,17 @@ class FileResult:
     partial: Optional[str] = None  # why only the token scan ran on this language (said once per run)
 
 
-def longest_line(text: str) -> int:
-    """Linear: one pass over the line breaks (a regex searched from every offset is not)."""
-    longest, start = 0, 0
+def longest_line(text: str, start: int = 0, end: Optional[int] = None) -> int:
+    """The longest line of text[start:end]. Linear: one pass over the line breaks (a regex
+    searched from every offset is not)."""
+    end = len(text) if end is None else end
+    longest = 0
     while True:
-        end = text.find("\n", start)
-        if end < 0:
-            return max(longest, len(text) - start)
-        longest = max(longest, end - start)
-        start = end + 1
+        stop = text.find("\n", start, end)
+        if stop < 0:
+            return max(longest, end - start)
+        longest = max(longest, stop - start)
+        start = stop + 1
 
 
 def lint_text(text: str, display: str, language: str, config: Config, rules: list) -> FileResult:
@@ -60,8 +62,12 @@ def lint_text(text: str, display: str, language: str, config: Config, rules: lis
 
         rules = [r for r in rules if r.code in TEXT_RULES]
     result = FileResult(display, linted=True)
-    too_big = len(text) > MAX_ANALYSED_CHARS
-    if too_big or longest_line(text) > MAX_LINE_CHARS:
+    # what would be modelled is the code (a notebook's outputs — an embedded image is one
+    # long line — and R Markdown's prose are only scanned for tokens)
+    code = source.code_text
+    regions = [(r.start, r.end) for r in source.code_regions()]
+    too_big = sum(end - start for start, end in regions) > MAX_ANALYSED_CHARS
+    if too_big or any(longest_line(code, start, end) > MAX_LINE_CHARS for start, end in regions):
         # generated, minified or data files: the token scan reads text linearly; a model of
         # them would not pay (a person does not write a 20,000-character line of API calls)
         scripts = [Script(source, language)]

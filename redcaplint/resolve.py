@@ -579,11 +579,17 @@ def _bound_ctor(an: Analysis, value: Value, depth: int = 0) -> Optional[Call]:
     return value if isinstance(value, Call) else None
 
 
+def _speaks(spec: dict, method: str, call: Call) -> bool:
+    """Every keyword of the call is a parameter name of the client's method."""
+    known = set(spec.get("params", {})) | set(spec["methods"][method].get("args", ()))
+    return all(key in known for key, _ in call.kwargs)
+
+
 def _param_names(spec_args: list[str], call: Call, mapping: dict[str, str]) -> dict[str, Value]:
     out: dict[str, Value] = {}
     for i, arg in enumerate(call.args):
         if i < len(spec_args):
-            out[spec_args[i]] = arg
+            out[mapping.get(spec_args[i], spec_args[i])] = arg
     for key, value in call.kwargs:
         out[mapping.get(key, key)] = value
     return out
@@ -597,6 +603,8 @@ def analyse(script: Script) -> Facts:
     transports: list[Transport] = []
     templates: list[tuple[Call, str, int, int]] = []  # raw requests whose payload is a parameter
     created: set[Span] = set()
+    constructed = list(dict.fromkeys(s.client_ctors[site.call.callee] for site in script.calls
+                                     if site.call.callee in s.client_ctors))
 
     for site in script.calls:
         if site.reference:
@@ -628,10 +636,17 @@ def analyse(script: Script) -> Facts:
             lib = s.client_ctors[ctor.callee]
         elif call.receiver is not None and callee in s.distinctive and (
                 ctor is None or ctor.callee not in s.http_sessions) and an.local_target(call) is None:
-            lib = s.distinctive[callee]
-            # a wrapper class of another package (`Redcapy(...).import_records(data_to_upload=…)`):
-            # a REDCap call, but its arguments are not the library's
-            foreign = ctor is not None and _other_class(ctor.callee, s)
+            # a receiver the linter cannot trace (a fixture, an attribute of another object):
+            # the client this file constructs, when it has the method; else the library whose
+            # method name it is
+            having = [l for l in constructed if callee in s.clients[l].get("methods", {})]
+            if len(having) > 1:  # the one whose parameter names the call's keywords are
+                having = [l for l in having if _speaks(s.clients[l], callee, call)] or having
+            lib = having[0] if having else s.distinctive[callee]
+            # a wrapper class of another package (`Redcapy(...).import_records(data_to_upload=…)`),
+            # or two constructed clients that both have the method: a REDCap call, but whose
+            # arguments the linter cannot tell
+            foreign = (ctor is not None and _other_class(ctor.callee, s)) or len(having) > 1
         if lib is not None:
             spec = s.clients[lib]
             method = spec.get("methods", {}).get(callee)
