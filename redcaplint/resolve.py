@@ -17,9 +17,11 @@ from redcaplint.model import (
     EnvLookup, FunctionDef, Item, Loop, Name, Num, Param, Return, Script, Seq, Sleep, Span, Str,
     Unknown, Value,
 )
+from redcaplint.formdata import form_fields
 from redcaplint.frontends import idioms
 
 MAX_RESOLVE_DEPTH = 24
+FORM_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[[A-Za-z0-9_]*\])?=")  # `token=`, `records[0]=`
 INDEXED_PARAM = re.compile(r"^(\w+)\[\d*\]$")
 
 
@@ -483,6 +485,8 @@ class Analysis:
             value = self.resolve(value.args[0], scope, env=env)
         if isinstance(value, Call) and value.callee in self.idioms["pair_views"] and value.receiver is not None:
             value = self.resolve(value.receiver, scope, env=env)
+        if isinstance(value, (Str, Concat)):
+            value = self._form_body(value)
         if not isinstance(value, Dict) or depth > 4:
             return None
         out: dict[str, tuple[Value, Value]] = {}
@@ -512,6 +516,18 @@ class Analysis:
             if m is None:
                 out[name] = (self.resolve(site, scope, env=env), site)
         return out, is_open
+
+    def _form_body(self, value: Value) -> Optional[Dict]:
+        """A body written as a form-encoded string (`f"token={t}&content=record"`, a JS
+        template, `"token=" + t + "&content=…"`): its fields, when every key is a name."""
+        head = value.parts[0] if isinstance(value, Concat) and value.parts else value
+        if not (isinstance(head, Str) and FORM_KEY.match(head.value)):
+            return None
+        entries: list = []
+        opened = form_fields(value, "&", entries, self.script.source.code_text)
+        if not entries or not all(FORM_KEY.match(k.value + "=") for k, _ in entries):
+            return None
+        return Dict(value.span, tuple(entries), opened)
 
     def str_value(self, value: Value, scope: int, env: Optional[dict] = None) -> Optional[str]:
         v = self.resolve(value, scope, env=env)

@@ -29,6 +29,10 @@ def holds_token(an: Analysis, value: Value, scope: int, depth: int = 0) -> bool:
             # a hex literal held by a token-named variable is a token in any case
             return holds_token(an, resolved, scope, depth + 1) or (
                 tokenish_name(value.name.rpartition(".")[2]) and is_token_literal(resolved.value))
+        if isinstance(resolved, Item):
+            # `$token = $configs['CONNECTION']`, `token = sys.argv[1]`: a token-named variable
+            # filled from a container is the token whatever the container's key says
+            return holds_token(an, resolved, scope, depth + 1) or tokenish_name(value.name.rpartition(".")[2])
         if resolved is not value and not isinstance(resolved, (Param, Unknown, Attr, Call)):
             return holds_token(an, resolved, scope, depth + 1)
         if isinstance(resolved, (Call, Attr)) and holds_token(an, resolved, scope, depth + 1):

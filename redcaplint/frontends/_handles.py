@@ -1,5 +1,5 @@
 """One tracker for handle-based HTTP in every language: pycurl, PHP curl, R's curl package,
-XMLHttpRequest. Options are set on an object one at a time and a later call sends it; the
+XMLHttpRequest, Ruby's Net::HTTP, Java's Apache HttpClient. Options are set on an object one at a time and a later call sends it; the
 request is modelled at that call, with the options gathered so far as keywords.
 
 What each option *is* comes from the library's `handle_options` in `rules/data/clients.toml`
@@ -46,8 +46,12 @@ class Handles:
     def has(self, handle: str) -> bool:
         return handle in self.state
 
+    def options(self, handle: Optional[str]) -> dict[str, Value]:
+        return dict(self.state.get(handle or "", {}))
+
     def request(self, span: Span, callee: str, handle: Optional[str], *extra: tuple[str, Value]) -> Call:
-        """The call that sends the handle, as a request with its options as keywords."""
-        options = dict(self.state.get(handle or "", {}))
+        """The call that sends the handle, as a request with its options as keywords (`extra`:
+        what the sending call or a second object adds — Net::HTTP's client settings)."""
+        options = self.options(handle)
         options.update(extra)
         return Call(span, callee, (), tuple(options.items()))

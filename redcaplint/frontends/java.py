@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from redcaplint.frontends._handles import Handles
 from redcaplint.frontends._treesitter import TreeBuilder
 from redcaplint.model import (
     Assign, BinOp, Call, CallSite, Concat, Const, Dict, EnvLookup, FunctionDef, Loop, Name, Num,
@@ -30,7 +31,7 @@ TIMEOUT_SETTERS = {"setSocketTimeout", "setConnectTimeout", "setConnectionReques
 class _Builder(TreeBuilder):
     def __init__(self, source: Document, start: int = 0, end: Optional[int] = None, first_id: int = 0) -> None:
         super().__init__(source, LANGUAGE, start, end, first_id)
-        self.requests: dict[str, dict[str, Value]] = {}  # HttpPost variables → url, form, timeout
+        self.handles = Handles(LANGUAGE, "apache")  # HttpPost variables → url, form, timeout
         self.timeouts: set[str] = set()  # RequestConfig variables built with a timeout
 
     def _value(self, node, span: Span, kind: str, depth: int) -> Value:
@@ -121,7 +122,7 @@ class _Builder(TreeBuilder):
     def bind(self, target: str, value: Value, span: Span, node) -> None:
         self.script.assigns.append(Assign(span, target, value))
         if isinstance(value, Call) and value.callee in REQUESTS:
-            self.requests[target] = {"url": value.args[0]} if value.args else {}
+            self.handles.open(target, **({"url": value.args[0]} if value.args else {}))
         elif isinstance(value, Call) and any(t in self.t(node) for t in TIMEOUT_SETTERS):
             self.timeouts.add(target)  # RequestConfig.custom().setSocketTimeout(…).build()
 
@@ -135,16 +136,14 @@ class _Builder(TreeBuilder):
             s.assigns.append(Assign(span, receiver, call.args[0], "update"))  # params.add(new BasicNameValuePair(…))
         elif receiver is not None and call.callee == "put" and len(call.args) == 2:
             s.assigns.append(Assign(span, receiver, call.args[1], "item", call.args[0]))  # map.put("token", t)
-        if receiver in self.requests:
-            if call.callee == "setEntity" and call.args:
-                self.requests[receiver]["data"] = call.args[0]
-            elif call.callee == "setConfig" and call.args:
-                cfg = call.args[0]
-                if isinstance(cfg, Name) and cfg.name in self.timeouts or any(
-                        t in self.t(node) for t in TIMEOUT_SETTERS):
-                    self.requests[receiver]["timeout"] = cfg
-        if call.callee == "execute" and call.args and isinstance(call.args[0], Name) and call.args[0].name in self.requests:
-            call = Call(span, "HttpClient.execute", (), tuple(self.requests[call.args[0].name].items()))
+        if self.handles.has(receiver) and call.args:
+            cfg = call.args[0]
+            # a RequestConfig is a timeout only when it was built with one
+            if self.handles.role_of(call.callee) != "timeout" or (
+                    isinstance(cfg, Name) and cfg.name in self.timeouts or any(t in self.t(node) for t in TIMEOUT_SETTERS)):
+                self.handles.set(receiver, call.callee, cfg)
+        if call.callee == "execute" and call.args and isinstance(call.args[0], Name) and self.handles.has(call.args[0].name):
+            call = self.handles.request(span, "HttpClient.execute", call.args[0].name)
         s.calls.append(CallSite(call))
         if call.callee == "Thread.sleep" and call.args:
             s.sleeps.append(Sleep(span, BinOp(span, "/", call.args[0], Num(span, 1000))))

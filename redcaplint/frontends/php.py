@@ -39,7 +39,7 @@ KINDS = ["assignment_expression", "augmented_assignment_expression", "function_c
          "member_call_expression", "scoped_call_expression", "object_creation_expression",
          "function_definition", "method_declaration", "for_statement", "foreach_statement",
          "while_statement", "do_statement", "echo_statement", "print_intrinsic", "return_statement",
-         "const_element"]
+         "const_element", "php_tag"]
 QUERY = "[" + " ".join(f"({k})" for k in KINDS) + "] @n"
 CALL_KINDS = {"function_call_expression", "member_call_expression", "scoped_call_expression",
               "object_creation_expression"}
@@ -257,6 +257,12 @@ class _Builder(TreeBuilder):
                 self.add_loop("do", node)
             elif kind in ("echo_statement", "print_intrinsic"):
                 s.outputs.append(Output(self.span(node), "print", tuple(self.value(c) for c in node.named_children)))
+            elif kind == "php_tag":
+                # `<?= $x ?>` is `<?php echo $x; ?>`: the expression after the tag is printed
+                echoed = node.next_named_sibling or (node.parent.next_named_sibling  # after `?>…<?=`
+                                                     if node.parent.type == "text_interpolation" else None)
+                if echoed is not None and echoed.type == "expression_statement" and self.t(node) == "<?=":
+                    s.outputs.append(Output(self.span(node), "print", tuple(self.value(c) for c in echoed.named_children)))
             elif kind == "return_statement":
                 inner = node.named_children
                 value = self.value(inner[0]) if inner else None

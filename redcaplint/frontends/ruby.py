@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from redcaplint.frontends._handles import Handles
 from redcaplint.frontends._treesitter import TreeBuilder, joined
 from redcaplint.model import (
     Assign, BinOp, Call, CallSite, Concat, Const, Dict, EnvLookup, FunctionDef, Item, Loop, Name,
@@ -23,14 +24,14 @@ BLOCK_ITERATORS = {"each", "each_with_index", "each_slice", "times", "map", "col
                    "flat_map", "select", "loop", "upto", "downto", "step"}
 PRINTS = {"puts", "print", "p", "pp", "printf", "warn"}
 PASS_THROUGH = {"URI.parse", "URI", "request_uri", "path", "to_s", "to_json"}
-TIMEOUTS = {"read_timeout", "open_timeout", "timeout", "write_timeout"}
+FORM_ENCODERS = {"URI.encode_www_form"}  # the hash it encodes carries the parameters
 
 
 class _Builder(TreeBuilder):
     def __init__(self, source: Document, start: int = 0, end: Optional[int] = None, first_id: int = 0) -> None:
         super().__init__(source, LANGUAGE, start, end, first_id)
-        self.clients: dict[str, dict[str, Value]] = {}  # Net::HTTP objects → settings
-        self.requests: dict[str, dict[str, Value]] = {}  # Net::HTTP::Post objects → url, form
+        # Net::HTTP client objects (their timeouts) and Net::HTTP::Post requests (url, form)
+        self.handles = Handles(LANGUAGE, "nethttp")
 
     def name_of(self, node) -> str:
         return self.t(node).lstrip(":").rstrip(":").strip("'\"")
@@ -113,6 +114,8 @@ class _Builder(TreeBuilder):
             return (args[0] if args else receiver) or Unknown(span)
         if callee == "URI" and args:
             return args[0]
+        if callee in FORM_ENCODERS and (args or kwargs):
+            return args[0] if args else Dict(span, tuple((Str(v.span, k), v) for k, v in kwargs))
         return Call(span, callee, tuple(args), tuple(kwargs), None if "." in callee else receiver)
 
     def build(self) -> Script:
@@ -149,9 +152,9 @@ class _Builder(TreeBuilder):
             target = self.t(left)
             self.script.assigns.append(Assign(self.span(node), target, value))
             if isinstance(value, Call) and value.callee in ("Net::HTTP.new", "Net::HTTP.start"):
-                self.clients[target] = {}
+                self.handles.open(target)
             elif isinstance(value, Call) and value.callee.startswith("Net::HTTP::") and value.callee.endswith(".new"):
-                self.requests[target] = {"url": value.args[0]} if value.args else {}
+                self.handles.open(target, **({"url": value.args[0]} if value.args else {}))
         elif left.type == "call":  # http.verify_mode = …, http.read_timeout = 30
             obj, attr = left.child_by_field_name("receiver"), left.child_by_field_name("method")
             if obj is None or attr is None:
@@ -159,8 +162,8 @@ class _Builder(TreeBuilder):
             owner, setting = self.t(obj), self.t(attr)
             if setting == "verify_mode" and self.t(right).endswith("VERIFY_NONE"):
                 self.script.options.append(Option(self.span(right), "tls-off"))
-            elif owner in self.clients and setting in TIMEOUTS:
-                self.clients[owner]["timeout"] = value
+            elif self.handles.has(owner):
+                self.handles.set(owner, setting, value)  # read_timeout, open_timeout, …
 
     def on_call(self, node) -> None:
         value = self.value(node)
@@ -169,17 +172,14 @@ class _Builder(TreeBuilder):
         s, call, span = self.script, value, value.span
         receiver = call.receiver.name if isinstance(call.receiver, Name) else None
         name = call.callee.rpartition(".")[2]
-        if receiver in self.requests and name in ("set_form_data", "form_data=", "body="):
-            if call.args:
-                self.requests[receiver]["data"] = call.args[0]
-            elif call.kwargs:  # set_form_data(token: …, content: …): a hash without braces
-                self.requests[receiver]["data"] = Dict(span, tuple((Str(v.span, k), v) for k, v in call.kwargs))
+        if self.handles.has(receiver) and self.handles.role_of(name) is not None and (call.args or call.kwargs):
+            # set_form_data(token: …, content: …) takes a hash without braces
+            form = call.args[0] if call.args else Dict(span, tuple((Str(v.span, k), v) for k, v in call.kwargs))
+            self.handles.set(receiver, name, form)
             return
-        if receiver in self.clients and name == "request" and call.args:
+        if self.handles.has(receiver) and name == "request" and call.args:
             req = call.args[0].name if isinstance(call.args[0], Name) else None
-            parts = dict(self.requests.get(req, {}))
-            parts.update(self.clients[receiver])
-            call = Call(span, "Net::HTTP.request", (), tuple(parts.items()))
+            call = self.handles.request(span, "Net::HTTP.request", req, *self.handles.options(receiver).items())
         s.calls.append(CallSite(call))
         block = node.child_by_field_name("block")
         if block is not None and name in BLOCK_ITERATORS:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from redcaplint.formdata import form_fields
 from redcaplint.frontends._edits import append_before_closing, append_words, drop_option
 from redcaplint.frontends._treesitter import TreeBuilder
 from redcaplint.model import (
@@ -212,7 +213,7 @@ class _Builder(TreeBuilder):
             if value is None:
                 return
             if option in DATA_OPTIONS:
-                opened = _form_fields(value, DATA_OPTIONS[option], entries, self.text)
+                opened = form_fields(value, DATA_OPTIONS[option], entries, self.text)
                 is_open = is_open or opened
             elif option == "--json":
                 is_open = True
@@ -286,7 +287,7 @@ class _Builder(TreeBuilder):
             if opt == "--no-check-certificate":
                 self.script.options.append(Option(a.span, "tls-off"))
             elif opt in ("--post-data", "--body-data") and value is not None:
-                is_open = _form_fields(value, "&", entries, self.text) or is_open
+                is_open = form_fields(value, "&", entries, self.text) or is_open
             elif opt == "--post-file":
                 is_open = True
             elif opt in ("--timeout", "-T") and value is not None:
@@ -294,55 +295,6 @@ class _Builder(TreeBuilder):
             i += 1
         kwargs.append(("data", Dict(span, tuple(entries), is_open)))
         return Call(span, "wget", (url,) if url is not None else (), tuple(kwargs))
-
-
-def _sub(text: str, p: Str, start: int, end: int) -> Str:
-    """p.value[start:end] with its own span where the value is the source text itself (a
-    word, a quoted string's content), so a fix edits just the value."""
-    if text[p.span.start:p.span.end] == p.value:
-        return Str(Span(p.span.start + start, p.span.start + end), p.value[start:end])
-    return Str(p.span, p.value[start:end])
-
-
-def _form_fields(value: Value, separator: Optional[str], entries: list, text: str) -> bool:
-    """`token=$T&content=record` (or one `name=value` for -F/--data-urlencode) → entries.
-    Returns True when the body holds fields the linter cannot read (`@file`, JSON)."""
-    parts = value.parts if isinstance(value, Concat) else (value,)
-    fields: list[list[Value]] = [[]]
-    for p in parts:
-        if isinstance(p, Str) and separator and separator in p.value:
-            at = 0
-            for k, piece in enumerate(p.value.split(separator)):
-                if k:
-                    fields.append([])
-                if piece:
-                    fields[-1].append(_sub(text, p, at, at + len(piece)))
-                at += len(piece) + len(separator)
-        else:
-            fields[-1].append(p)
-    opened = False
-    for field in fields:
-        if not field:
-            continue
-        head = field[0]
-        if not isinstance(head, Str) or "=" not in head.value:
-            opened = True  # `@body.txt`, a JSON document, `$BODY`: not fields we can see
-            continue
-        key, _, rest = head.value.partition("=")
-        tail = ([_sub(text, head, len(key) + 1, len(head.value))] if rest else []) + field[1:]
-        if not key:
-            opened = True
-            continue
-        if not tail:
-            v: Value = Str(head.span, "")
-        elif len(tail) == 1:
-            v = tail[0]
-        elif all(isinstance(t, Str) for t in tail):
-            v = Str(Span(tail[0].span.start, tail[-1].span.end), "".join(t.value for t in tail))
-        else:
-            v = Concat(head.span, tuple(tail))
-        entries.append((_sub(text, head, 0, len(key)), v))
-    return opened
 
 
 def _number(value: Value) -> Value:
