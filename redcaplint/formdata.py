@@ -37,8 +37,13 @@ def form_fields(value: Value, separator: Optional[str], entries: list, text: str
         if not field:
             continue
         head = field[0]
-        if not isinstance(head, Str) or "=" not in head.value:
-            opened = True  # `@body.txt`, a JSON document, `$BODY`: not fields we can see
+        if not isinstance(head, Str):
+            # `-d $DATA`, `-d $DATA$ID`: a variable holding (the start of) a form; merged as a
+            # part the resolver reads through the variable (unknown fields if it cannot)
+            entries.append((Str(head.span, "*"), field[0] if len(field) == 1 else Concat(head.span, tuple(field))))
+            continue
+        if "=" not in head.value:
+            opened = True  # `@body.txt`, a JSON document: not fields we can see
             continue
         key, _, rest = head.value.partition("=")
         tail = ([_sub(text, head, len(key) + 1, len(head.value))] if rest else []) + field[1:]

@@ -486,7 +486,7 @@ class Analysis:
         if isinstance(value, Call) and value.callee in self.idioms["pair_views"] and value.receiver is not None:
             value = self.resolve(value.receiver, scope, env=env)
         if isinstance(value, (Str, Concat)):
-            value = self._form_body(value)
+            value = self._form_body(value, scope, env)
         if not isinstance(value, Dict) or depth > 4:
             return None
         out: dict[str, tuple[Value, Value]] = {}
@@ -517,10 +517,18 @@ class Analysis:
                 out[name] = (self.resolve(site, scope, env=env), site)
         return out, is_open
 
-    def _form_body(self, value: Value) -> Optional[Dict]:
+    def _form_body(self, value: Value, scope: int, env: Optional[dict]) -> Optional[Dict]:
         """A body written as a form-encoded string (`f"token={t}&content=record"`, a JS
-        template, `"token=" + t + "&content=…"`): its fields, when every key is a name."""
-        head = value.parts[0] if isinstance(value, Concat) and value.parts else value
+        template, `"token=" + t + "&content=…"`, curl's `-d $DATA$ID`): its fields, when every
+        key is a name."""
+        parts = list(value.parts) if isinstance(value, Concat) else [value]
+        if not parts:
+            return None
+        if isinstance(parts[0], Name):  # a variable holding the form's beginning
+            head = self.resolve(parts[0], scope, env=env)
+            parts[:1] = head.parts if isinstance(head, Concat) else (head,)
+            value = Concat(value.span, tuple(parts)) if len(parts) > 1 else parts[0]
+        head = parts[0]
         if not (isinstance(head, Str) and FORM_KEY.match(head.value)):
             return None
         entries: list = []

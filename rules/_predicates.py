@@ -94,6 +94,11 @@ def encoder_of(value: Value) -> Optional[Call]:
 ENCODERS = {"dumps", "json_encode", "stringify", "toJSON", "to_json"}
 
 
+def encoded(encoder: Call) -> Optional[Value]:
+    """What an encoder encodes: its argument, or its receiver (Ruby's `[record].to_json`)."""
+    return encoder.args[0] if encoder.args else encoder.receiver
+
+
 def helpers_called_per_iteration(api_calls) -> set:
     """Ids of the same-file functions whose call a loop repeats on the way to an API call."""
     found = set()

@@ -12,6 +12,8 @@ from redcaplint.tokens import is_token_format, is_token_literal
 TOKENISH = re.compile(
     r"(?i)(^|[_.])((redcap_?)?(api_?|super_?|project_?)?token|(redcap_?)?api_?key|redcap_?key)s?$")
 NOT_TOKEN_NAME = re.compile(r"(?i)(file|path|name|var|env|len|length|count|url|type|header|dir|col)s?$")
+# `get_token`, `readApiToken`, `load_redcap_token`: a verb, then nothing but the token's name
+READER = re.compile(r"(?i)(?:get|read|load|fetch)_?(redcap_?)?((api_?|super_?|project_?)?token|api_?key)s?$")
 ENV_TOKEN_KEY = re.compile(r"(?i)token|key|secret|pass")
 
 
@@ -72,7 +74,9 @@ def holds_token(an: Analysis, value: Value, scope: int, depth: int = 0) -> bool:
             return holds_token(an, value.receiver, scope, depth + 1)
         if is_created_token(an, value, scope):
             return True
-        return "token" in value.callee.lower() and value.callee.rpartition(".")[2].startswith(("get", "read", "load"))
+        # a helper that reads the token (`get_token()`, `readApiToken()`), not a lexer's
+        # `getCurrentToken()`: what follows the verb is a token name
+        return READER.match(value.callee.rpartition(".")[2]) is not None
     return False
 
 def is_created_token(an: Analysis, value: Value, scope: int) -> bool:

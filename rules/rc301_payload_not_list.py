@@ -1,7 +1,7 @@
 from redcaplint.findings import Edit, Fix
 from redcaplint.model import Dict
 from redcaplint.rule import Case, Rule
-from redcaplint.rules._predicates import encoder_of
+from redcaplint.rules._predicates import encoded, encoder_of
 
 
 class PayloadNotList(Rule):
@@ -56,11 +56,11 @@ class PayloadNotList(Rule):
                 continue
             scope = api.scope
             encoder = encoder_of(p.value)
-            if encoder is not None and encoder.args:
-                inner = an.resolve(encoder.args[0], scope)
-                if isinstance(inner, Dict):
+            subject = encoded(encoder) if encoder is not None else None
+            if subject is not None:
+                if isinstance(an.resolve(subject, scope), Dict):
                     self.report(encoder.span, "Import data is one JSON object; REDCap expects a list of records",
-                                self._wrap(encoder.args[0].span))
+                                self._wrap(subject.span))
             elif api.kind == "client" and isinstance(p.value, Dict):
                 self.report(p.site, "Import data is one record (a dict); pass a list of records", self._wrap(p.site))
 

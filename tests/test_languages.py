@@ -90,3 +90,23 @@ def test_non_ascii_columns_are_characters(tmp_path):
     out = run(["--output-format", "json", str(tmp_path)])
     found = {(f["path"].rsplit("/", 1)[-1], f["line"], f["column"]) for f in json.loads(out.stdout)}
     assert ("a.py", 2, 19) in found and ("b.R", 2, 21) in found, found
+
+
+COMMENTED_ARGUMENTS = {
+    "a.py": 'import requests\nrequests.post(\n    # endpoint\n    URL,\n    data={"token": T,  # inline\n          # c\n          "content": "record"})\n',
+    "a.R": 'httr::POST(\n  # endpoint\n  url,\n  body = list(token = t, # inline\n              content = "record"))\n',
+    "a.php": "<?php\n$d = array(\n  // c\n  'token' => $t, # inline\n  'content' => 'record');\n$ch = curl_init(/* url */ $url);\ncurl_setopt($ch, /* o */ CURLOPT_POSTFIELDS, $d);\ncurl_exec($ch);\n",
+    "a.js": "fetch(\n  // endpoint\n  url,\n  { method: 'POST', /* c */ body: new URLSearchParams({ token, // t\n    content: 'record' }) });\n",
+    "a.rb": "require 'curl'\nf = { token: ENV['T'], content: 'record' }\nCurl::Easy.http_post(\n  # endpoint\n  ENV['U'], f.collect { |k, v| Curl::PostField.content(k.to_s, v) })\n",
+    "A.java": 'class A { void f() throws Exception {\n  HttpPost post = new HttpPost(/* url */ c.API_URL);\n  List<NameValuePair> params = new ArrayList<NameValuePair>();\n  params.add(new BasicNameValuePair(/* k */ "token", c.API_TOKEN));\n  params.add(new BasicNameValuePair("content", "record"));\n  post.setEntity(new UrlEncodedFormEntity(params));\n  client.execute(post);\n} }\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(COMMENTED_ARGUMENTS))
+def test_comments_are_never_arguments(name, tmp_path):
+    """Every grammar keeps comments as named children; a comment inside an argument list or a
+    payload must not shift the arguments (the request is still an unrestricted export)."""
+    (tmp_path / name).write_text(COMMENTED_ARGUMENTS[name])
+    out = run(["--output-format", "json", name], cwd=tmp_path)
+    codes = {f["code"] for f in json.loads(out.stdout)}
+    assert "RC401" in codes, out.stdout + out.stderr

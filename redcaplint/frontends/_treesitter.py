@@ -130,6 +130,13 @@ class TreeBuilder:
         s = self.span(node)
         return self.text[s.start:s.end]
 
+    @staticmethod
+    def operands(node) -> list:
+        """A node's named children without comments: every grammar keeps comments as named
+        children wherever they are written (`f(/* url */ u)`), and an argument list must not
+        count one as an argument."""
+        return [c for c in node.named_children if not c.type.endswith("comment")]  # Java: line_comment, block_comment
+
     def value(self, node, depth: int = 0) -> Value:
         # the hottest path of extraction: plain attribute reads, one tuple, no helper call
         if node is None:

@@ -64,7 +64,7 @@ class _Builder(TreeBuilder):
     def call(self, node, depth: int) -> Value:
         span = self.span(node)
         args_node = node.child_by_field_name("arguments")
-        args = tuple(self.value(a, depth + 1) for a in args_node.named_children) if args_node is not None else ()
+        args = tuple(self.value(a, depth + 1) for a in self.operands(args_node)) if args_node is not None else ()
         if node.type == "object_creation_expression":
             typ = node.child_by_field_name("type")
             name = self.t(typ).split("<", 1)[0] if typ is not None else ""

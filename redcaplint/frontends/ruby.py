@@ -23,7 +23,7 @@ QUERY = "[(call) (assignment) (method) (for) (while) (until)] @n"
 BLOCK_ITERATORS = {"each", "each_with_index", "each_slice", "times", "map", "collect", "each_with_object",
                    "flat_map", "select", "loop", "upto", "downto", "step"}
 PRINTS = {"puts", "print", "p", "pp", "printf", "warn"}
-PASS_THROUGH = {"URI.parse", "URI", "request_uri", "path", "to_s", "to_json"}
+PASS_THROUGH = {"URI.parse", "URI", "request_uri", "path", "to_s"}
 FORM_ENCODERS = {"URI.encode_www_form"}  # the hash it encodes carries the parameters
 
 
@@ -66,7 +66,7 @@ class _Builder(TreeBuilder):
                         entries.append((self.value(k, depth + 1), self.value(v, depth + 1)))
             return Dict(span, tuple(entries))
         if kind == "array":
-            return Seq(span, tuple(self.value(c, depth + 1) for c in node.named_children))
+            return Seq(span, tuple(self.value(c, depth + 1) for c in self.operands(node)))
         if kind == "element_reference":  # ENV['TOKEN'], cfg['token']
             obj = node.child_by_field_name("object")
             keys = [c for c in node.named_children if c != obj]
@@ -99,7 +99,7 @@ class _Builder(TreeBuilder):
         args_node = node.child_by_field_name("arguments")
         args: list[Value] = []
         kwargs: list[tuple[str, Value]] = []
-        for a in args_node.named_children if args_node is not None else ():
+        for a in self.operands(args_node) if args_node is not None else ():
             if a.type == "pair":
                 k, v = a.child_by_field_name("key"), a.child_by_field_name("value")
                 if k is not None and v is not None:
@@ -114,6 +114,9 @@ class _Builder(TreeBuilder):
             return (args[0] if args else receiver) or Unknown(span)
         if callee == "URI" and args:
             return args[0]
+        if name in ("collect", "map") and receiver is not None and "PostField.content" in self.t(node):
+            # curb: `fields.collect { |k, v| Curl::PostField.content(k.to_s, v) }` posts the hash
+            return receiver
         if callee in FORM_ENCODERS and (args or kwargs):
             return args[0] if args else Dict(span, tuple((Str(v.span, k), v) for k, v in kwargs))
         return Call(span, callee, tuple(args), tuple(kwargs), None if "." in callee else receiver)

@@ -106,8 +106,8 @@ class _Builder(TreeBuilder):
         value = self.value(inner)
         if isinstance(value, Str):
             return "curl" if CURL_NAME.search(value.value) else value.value
-        if isinstance(value, Name) and value.name in self.curl_vars:
-            return "curl"  # "$CURL" -sS …
+        if isinstance(value, Name) and (value.name in self.curl_vars or CURL_NAME.search(value.name.lower())):
+            return "curl"  # "$CURL" -sS … (REDCap's own cURL examples set CURL in a sourced config)
         return None
 
     # -- statements ---------------------------------------------------------------------
