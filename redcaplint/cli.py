@@ -271,7 +271,7 @@ def _shown(code: str) -> str:
 
 
 LANGUAGE_NAMES = {"python": "Python", "r": "R", "php": "PHP", "javascript": "JavaScript / TypeScript",
-                  "shell": "Shell (curl, wget)", "ruby": "Ruby", "java": "Java"}
+                  "shell": "Shell (curl, wget)", "ruby": "Ruby", "java": "Java", "perl": "Perl"}
 FENCES = {"javascript": "js", "shell": "sh"}
 
 

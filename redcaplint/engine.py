@@ -10,7 +10,8 @@ from typing import Iterable, Optional
 from redcaplint.config import Config
 from redcaplint.findings import Edit, Finding, Fix
 from redcaplint.frontends import front_end, has_front_end
-from redcaplint.model import Script, Span
+from redcaplint import isolate
+from redcaplint.model import Script, Span, SyntaxProblem
 from redcaplint.source import Document
 from redcaplint.tokens import mask, mask_keeping
 
@@ -67,14 +68,25 @@ def lint_text(text: str, display: str, language: str, config: Config, rules: lis
     code = source.code_text
     regions = [(r.start, r.end) for r in source.code_regions()]
     too_big = sum(end - start for start, end in regions) > MAX_ANALYSED_CHARS
-    if too_big or any(longest_line(code, start, end) > MAX_LINE_CHARS for start, end in regions):
+    isolated = getattr(fe, "ISOLATED", False)  # a grammar that may loop for ever (isolate.py)
+    if too_big or any(longest_line(code, start, end) > MAX_LINE_CHARS for start, end in regions) or (
+            isolated and not isolate.available()):
         # generated, minified or data files: the token scan reads text linearly; a model of
         # them would not pay (a person does not write a 20,000-character line of API calls)
         scripts = [Script(source, language)]
         why = (f"larger than {MAX_ANALYSED_CHARS // 1_000_000} MB" if too_big
-               else f"a line longer than {MAX_LINE_CHARS} characters")
+               else "its grammar is only run in a child process, which needs os.fork" if isolated
+               and not isolate.available() else f"a line longer than {MAX_LINE_CHARS} characters")
         result.notice = f"{why}: only the token scan (RC101) ran"
         rules = [r for r in rules if r.code in ("RC101", "RC002")]
+    elif isolated:
+        try:
+            built = isolate.build(fe, source)
+        except isolate.Hung:
+            built = Script(source, language, syntax_error=SyntaxProblem(
+                0, f"the {language} grammar did not finish parsing in {isolate.timeout():g} s (its scanner "
+                   "loops on some broken input, e.g. an unterminated heredoc)"))
+        scripts = built if isinstance(built, list) else [built]
     else:
         built = fe.build(source)
         scripts = built if isinstance(built, list) else [built]

@@ -69,7 +69,9 @@ class HardcodedToken(Rule):
                Case("# ruleid: RC101\ntoken = '0123456789ABCDEF0123456789ABCDEF'\n", 'case.rb',
                     fixed="# ruleid: RC101\ntoken = ENV['REDCAP_API_TOKEN']\n"),
                Case('// ruleid: RC101\nString token = "0123456789ABCDEF0123456789ABCDEF";\n', 'case.java',
-                    fixed='// ruleid: RC101\nString token = System.getenv("REDCAP_API_TOKEN");\n')]
+                    fixed='// ruleid: RC101\nString token = System.getenv("REDCAP_API_TOKEN");\n'),
+               Case("# ruleid: RC101\nmy $token = 'DEADBEEFDEADBEEFDEADBEEFDEADBEEF';\n", 'case.pl',
+                    fixed="# ruleid: RC101\nmy $token = $ENV{'REDCAP_API_TOKEN'};\n")]
 
     def check(self) -> None:
         script = self.ctx.script

@@ -48,7 +48,9 @@ class TlsVerificationDisabled(Rule):
                Case('http = Net::HTTP.new(uri.host, uri.port)\n# ruleid: RC104\nhttp.verify_mode = OpenSSL::SSL::VERIFY_NONE\n', 'case.rb',
                     fixed='http = Net::HTTP.new(uri.host, uri.port)\n# ruleid: RC104\nhttp.verify_mode = OpenSSL::SSL::VERIFY_NONE\n'),
                Case('// ruleid: RC104\nHttpClient client = HttpClients.custom().setSSLHostnameVerifier(new NoopHostnameVerifier()).build();\n', 'case.java',
-                    fixed='// ruleid: RC104\nHttpClient client = HttpClients.custom().setSSLHostnameVerifier(new NoopHostnameVerifier()).build();\n')]
+                    fixed='// ruleid: RC104\nHttpClient client = HttpClients.custom().setSSLHostnameVerifier(new NoopHostnameVerifier()).build();\n'),
+               Case('# ruleid: RC104\nmy $ua = LWP::UserAgent->new(ssl_opts => { verify_hostname => 0 });\n', 'case.pl',
+                    fixed='# ruleid: RC104\nmy $ua = LWP::UserAgent->new(ssl_opts => { verify_hostname => 1 });\n')]
 
     def check(self) -> None:
         an = self.ctx.analysis

@@ -46,7 +46,9 @@ class PlaintextEndpoint(Rule):
                Case('# ruleid: RC105\nAPI_URL="http://redcap.example.edu/api/"\n', 'case.sh',
                     fixed='# ruleid: RC105\nAPI_URL="https://redcap.example.edu/api/"\n'),
                Case("# ruleid: RC105\nAPI_URL = 'http://redcap.example.edu/api/'\n", 'case.rb',
-                    fixed="# ruleid: RC105\nAPI_URL = 'https://redcap.example.edu/api/'\n")]
+                    fixed="# ruleid: RC105\nAPI_URL = 'https://redcap.example.edu/api/'\n"),
+               Case("my $ua = LWP::UserAgent->new;\n# ruleid: RC105\n$ua->post('http://redcap.example.edu/api/', { token => $ENV{'REDCAP_API_TOKEN'}, content => 'version' });\n", 'case.pl',
+                    fixed="my $ua = LWP::UserAgent->new;\n# ruleid: RC105\n$ua->post('https://redcap.example.edu/api/', { token => $ENV{'REDCAP_API_TOKEN'}, content => 'version' });\n")]
 
     def check(self) -> None:
         an, facts, script = self.ctx.analysis, self.ctx.facts, self.ctx.script

@@ -44,7 +44,9 @@ class PayloadNotList(Rule):
                Case("<?php\n$fields = ['token' => getenv('REDCAP_API_TOKEN'), 'content' => 'record', 'format' => 'json',\n    // ruleid: RC301\n    'data' => json_encode(['record_id' => '1'])];\n$ch = curl_init($url);\ncurl_setopt($ch, CURLOPT_POSTFIELDS, http_build_query($fields));\ncurl_setopt($ch, CURLOPT_TIMEOUT, 30);\ncurl_exec($ch);\n", 'case.php',
                     fixed="<?php\n$fields = ['token' => getenv('REDCAP_API_TOKEN'), 'content' => 'record', 'format' => 'json',\n    // ruleid: RC301\n    'data' => json_encode([['record_id' => '1']])];\n$ch = curl_init($url);\ncurl_setopt($ch, CURLOPT_POSTFIELDS, http_build_query($fields));\ncurl_setopt($ch, CURLOPT_TIMEOUT, 30);\ncurl_exec($ch);\n"),
                Case('const body = new URLSearchParams({ token, content: "record", format: "json",\n  // ruleid: RC301\n  data: JSON.stringify({ record_id: "1" }) });\nfetch(URL, { method: "POST", body, signal: AbortSignal.timeout(9000) });\n', 'case.js',
-                    fixed='const body = new URLSearchParams({ token, content: "record", format: "json",\n  // ruleid: RC301\n  data: JSON.stringify([{ record_id: "1" }]) });\nfetch(URL, { method: "POST", body, signal: AbortSignal.timeout(9000) });\n')]
+                    fixed='const body = new URLSearchParams({ token, content: "record", format: "json",\n  // ruleid: RC301\n  data: JSON.stringify([{ record_id: "1" }]) });\nfetch(URL, { method: "POST", body, signal: AbortSignal.timeout(9000) });\n'),
+               Case("record = { record_id: '1' }\nform = { token: ENV['REDCAP_API_TOKEN'], content: 'record', format: 'json',\n         # ruleid: RC301\n         data: record.to_json }\nCurl::Easy.http_post(ENV['REDCAP_API_URL'], form.collect { |k, v| Curl::PostField.content(k.to_s, v) })\n", 'case.rb',
+                    fixed="record = { record_id: '1' }\nform = { token: ENV['REDCAP_API_TOKEN'], content: 'record', format: 'json',\n         # ruleid: RC301\n         data: [record].to_json }\nCurl::Easy.http_post(ENV['REDCAP_API_URL'], form.collect { |k, v| Curl::PostField.content(k.to_s, v) })\n")]
 
     def check(self) -> None:
         an = self.ctx.analysis

@@ -39,7 +39,8 @@ class UnbatchedExport(Rule):
                Case('// ruleid: RC401\nfetch(URL, { method: "POST", body: new URLSearchParams({ token, content: "record" }), signal: AbortSignal.timeout(9000) });\n', 'case.js'),
                Case('# ruleid: RC401\ncurl -m 9 -d "token=$TOKEN&content=record&format=csv" "$API_URL"\n', 'case.sh'),
                Case("http = Net::HTTP.new(uri.host, uri.port)\nhttp.read_timeout = 60\nreq = Net::HTTP::Post.new(uri.request_uri)\nreq.set_form_data(token: ENV['REDCAP_API_TOKEN'], content: 'record', format: 'json')\n# ruleid: RC401\nhttp.request(req)\n", 'case.rb'),
-               Case('List<NameValuePair> params = new ArrayList<NameValuePair>();\nparams.add(new BasicNameValuePair("token", System.getenv("REDCAP_API_TOKEN")));\nparams.add(new BasicNameValuePair("content", "record"));\nHttpPost post = new HttpPost("https://redcap.example.edu/api/");\npost.setEntity(new UrlEncodedFormEntity(params));\npost.setConfig(RequestConfig.custom().setSocketTimeout(60000).build());\n// ruleid: RC401\nclient.execute(post);\n', 'case.java')]
+               Case('List<NameValuePair> params = new ArrayList<NameValuePair>();\nparams.add(new BasicNameValuePair("token", System.getenv("REDCAP_API_TOKEN")));\nparams.add(new BasicNameValuePair("content", "record"));\nHttpPost post = new HttpPost("https://redcap.example.edu/api/");\npost.setEntity(new UrlEncodedFormEntity(params));\npost.setConfig(RequestConfig.custom().setSocketTimeout(60000).build());\n// ruleid: RC401\nclient.execute(post);\n', 'case.java'),
+               Case("my $ch = LWP::Curl->new;\n# ruleid: RC401\n$ch->post($url, { token => $ENV{'REDCAP_API_TOKEN'}, content => 'record', format => 'json' });\n", 'case.pl')]
 
     SUGGESTION = {
         "pycap": "export in chunks: records=ids[i:i+500] in a loop with a sleep",

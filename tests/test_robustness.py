@@ -468,3 +468,17 @@ def test_each_place_is_masked(place, tmp_path):
     assert FAKE.encode() not in both, (place, both[:500])
     assert b"DEAD\xe2\x80\xa6BEEF" in both, (place, both[:500])  # said, masked
     assert b"Traceback" not in out.stderr
+
+
+def test_a_grammar_that_never_returns_is_killed(tmp_path):
+    """tree-sitter-perl's scanner loops for ever on some broken input (this heredoc-like
+    `<<w{`), inside C where no parser timeout reaches: the file is parsed in a child process
+    that is killed at the deadline; the file gets RC001 and the run goes on to the next one."""
+    (tmp_path / "hangs.pl").write_text("    a<<w{b   => 'c',\nprint $d;")
+    (tmp_path / "fine.pl").write_text("my $t = 'DEADBEEFDEADBEEFDEADBEEFDEADBEEF';\n")
+    out = run("check", "--isolated", "--output-format", "concise", "hangs.pl", "fine.pl", cwd=tmp_path,
+              env={"REDCAPLINT_PARSE_TIMEOUT": "1"}, timeout=60)
+    text = out.stdout.decode()
+    assert out.returncode == 1, out.stderr
+    assert "hangs.pl:1:1: RC001" in text and "did not finish parsing" in text
+    assert "fine.pl:1:10: RC101" in text

@@ -20,14 +20,14 @@ EXTENSIONS = {
     ".r": "r", ".rmd": "rmarkdown", ".qmd": "rmarkdown",
     ".php": "php", ".phtml": "php", ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascript",
     ".ts": "javascript", ".mts": "javascript", ".cts": "javascript", ".tsx": "javascript",
-    ".rb": "ruby", ".java": "java",
+    ".rb": "ruby", ".java": "java", ".pl": "perl", ".pm": "perl",
     ".sh": "shell", ".bash": "shell", ".zsh": "shell", ".ksh": "shell", ".ipynb": "notebook",
 }
 FRONT_ENDS = {"python": "redcaplint.frontends.python", "r": "redcaplint.frontends.r",
               "rmarkdown": "redcaplint.frontends.rmarkdown", "notebook": "redcaplint.frontends.notebook",
               "shell": "redcaplint.frontends.shell", "php": "redcaplint.frontends.php",
               "javascript": "redcaplint.frontends.javascript", "ruby": "redcaplint.frontends.ruby",
-              "java": "redcaplint.frontends.java",
+              "java": "redcaplint.frontends.java", "perl": "redcaplint.frontends.perl",
               "text": "redcaplint.frontends.text"}
 # files never read: their formats hold no script text (reading them only costs time)
 BINARY_EXTENSIONS = frozenset(
@@ -35,10 +35,10 @@ BINARY_EXTENSIONS = frozenset(
     ".so .dylib .dll .exe .o .a .pyc .pyo .class .rds .rdata .rda .sav .dta .sas7bdat .xpt .parquet "
     ".feather .xlsx .xls .docx .doc .pptx .ppt .odt .ods .mp3 .mp4 .mov .avi .wav .woff .woff2 .ttf "
     ".otf .eot .db .sqlite .sqlite3 .h5 .hdf5 .npy .npz .pkl .pickle".split())
-SHEBANG = re.compile(rb"^#!.*\b(python[0-9.]*|Rscript|bash|sh|zsh|ksh|dash|php|node|ruby)\b")
+SHEBANG = re.compile(rb"^#!.*\b(python[0-9.]*|Rscript|bash|sh|zsh|ksh|dash|php|node|ruby|perl)\b")
 SHEBANG_LANG = {b"python": "python", b"Rscript": "r", b"bash": "shell", b"sh": "shell", b"zsh": "shell",
                 b"ksh": "shell", b"dash": "shell", b"php": "php", b"node": "javascript",
-                b"ruby": "ruby"}
+                b"ruby": "ruby", b"perl": "perl"}
 
 
 def language_of(path: str, head: Optional[bytes] = None) -> Optional[str]:

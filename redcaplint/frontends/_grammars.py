@@ -28,10 +28,11 @@ WHEELS: dict[str, tuple[str, str, str]] = {
     "javascript": ("tree_sitter_javascript", "language", "tree-sitter-javascript"),
     "typescript": ("tree_sitter_typescript", "language_typescript", "tree-sitter-typescript"),
     "tsx": ("tree_sitter_typescript", "language_tsx", "tree-sitter-typescript"),
-    # the API Playground's other languages, from the same pinned pack as R. Not Perl: the
-    # pack's tree-sitter-perl loops for ever inside its scanner on some inputs (`#!` then
-    # seventeen CRLFs, `/usr/bin/env perl`, `#`), which no timeout can interrupt, so Perl files
-    # get the token scan only.
+    # the API Playground's other languages, Ruby and Java from the same pinned pack as R.
+    # Perl from its own wheel: its scanner (like the pack's) can loop for ever inside C on
+    # some broken inputs (an unterminated heredoc), which no parser timeout interrupts, so the
+    # engine parses Perl in a child process it can kill (frontends/perl.py, engine.isolated)
+    "perl": ("tree_sitter_perl", "language", "tree-sitter-perl"),
     "ruby": ("tree_sitter_language_pack.bindings.ruby", "language", "tree-sitter-language-pack==0.13.0"),
     "java": ("tree_sitter_language_pack.bindings.java", "language", "tree-sitter-language-pack==0.13.0"),
 }

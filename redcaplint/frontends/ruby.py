@@ -18,7 +18,7 @@ from redcaplint.model import (
 from redcaplint.source import Document
 
 LANGUAGE = "ruby"
-SPELLINGS = {"env_token": "ENV['REDCAP_API_TOKEN']", "true_of": {"false": "true"}}
+SPELLINGS = {"env_token": "ENV['REDCAP_API_TOKEN']", "true_of": {"false": "true"}, "list_of": "[{}]"}
 QUERY = "[(call) (assignment) (method) (for) (while) (until)] @n"
 BLOCK_ITERATORS = {"each", "each_with_index", "each_slice", "times", "map", "collect", "each_with_object",
                    "flat_map", "select", "loop", "upto", "downto", "step"}
