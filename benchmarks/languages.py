@@ -2,7 +2,7 @@
 
     python benchmarks/languages.py [--files 300] [--pairs 5]
 
-For PHP, JavaScript, TypeScript, shell and notebooks it writes a deterministic folder of
+For PHP, JavaScript, TypeScript, shell, notebooks, Perl, Ruby and Java it writes a deterministic folder of
 REDCap-style scripts (requests built in steps, helpers called in loops, sleeps, output, local
 work) and times, as whole processes run in turn (floor, linter, floor, linter …), a process
 that reads every file and parses it with the same grammar redcaplint uses (notebooks: the JSON
@@ -26,7 +26,8 @@ FLOOR = """
 import json, sys
 from redcaplint.frontends._grammars import parser
 from redcaplint.frontends.javascript import grammar_for
-GRAMMAR = {".php": "php", ".sh": "bash", ".js": "javascript", ".ts": "typescript"}
+GRAMMAR = {".php": "php", ".sh": "bash", ".js": "javascript", ".ts": "typescript", ".pl": "perl",
+           ".rb": "ruby", ".java": "java"}
 n = 0
 for line in open(sys.argv[1]):
     path = line.rstrip("\\n")
@@ -95,6 +96,64 @@ done
 echo "done {n}"
 """
 
+PERL = """#!/usr/bin/env perl
+use strict;
+use warnings;
+use LWP::UserAgent;
+my $api_url = 'https://redcap.example.edu/api/';
+my $token = $ENV{{'REDCAP_API_TOKEN'}};
+my $ua = LWP::UserAgent->new(timeout => 30);
+sub pull_{n} {{
+    my ($id) = @_;
+    my %fields = (token => $token, content => 'record', format => 'json');
+    $fields{{'records[0]'}} = $id;
+    return $ua->post($api_url, \\%fields);
+}}
+foreach my $id ({ids}) {{
+    my $res = pull_{n}($id);
+    print $res->code, "\\n";
+    sleep({sleep});
+}}
+"""
+
+RUBY = """require 'net/http'
+require 'uri'
+API_URL = 'https://redcap.example.edu/api/'
+def pull_{n}(id)
+  uri = URI.parse(API_URL)
+  http = Net::HTTP.new(uri.host, uri.port)
+  http.use_ssl = true
+  http.read_timeout = 30
+  req = Net::HTTP::Post.new(uri.request_uri)
+  req.set_form_data('token' => ENV['REDCAP_API_TOKEN'], 'content' => 'record', 'records[0]' => id)
+  http.request(req)
+end
+[{ids}].each do |id|
+  puts pull_{n}(id).code
+  sleep {sleep}
+end
+"""
+
+JAVA = """class Pull{n} {{
+  static String pull_{n}(String id) throws Exception {{
+    List<NameValuePair> params = new ArrayList<NameValuePair>();
+    params.add(new BasicNameValuePair("token", System.getenv("REDCAP_API_TOKEN")));
+    params.add(new BasicNameValuePair("content", "record"));
+    params.add(new BasicNameValuePair("records[0]", id));
+    HttpPost post = new HttpPost("https://redcap.example.edu/api/");
+    post.setEntity(new UrlEncodedFormEntity(params));
+    post.setConfig(RequestConfig.custom().setSocketTimeout(30000).build());
+    return EntityUtils.toString(client.execute(post).getEntity());
+  }}
+  public static void main(String[] args) throws Exception {{
+    for (String id : new String[] {{{ids}}}) {{
+      System.out.println(pull_{n}(id));
+      Thread.sleep({sleep}000);
+    }}
+  }}
+}}
+"""
+
 
 def notebook(n: int, rng: random.Random) -> str:
     cells = [
@@ -124,9 +183,11 @@ def generate(folder: Path, ext: str, files: int, rng: random.Random) -> list[str
         text = {".php": lambda: PHP.format(**fill), ".js": lambda: JS.format(**fill),
                 ".ts": lambda: JS.format(**fill).replace("async function pull", "async function pull").replace(
                     "(id) {", "(id: string) {", 1),
-                ".sh": lambda: SHELL.format(**fill), ".ipynb": lambda: notebook(n, rng)}[ext]()
+                ".sh": lambda: SHELL.format(**fill), ".ipynb": lambda: notebook(n, rng),
+                ".pl": lambda: PERL.format(**fill), ".rb": lambda: RUBY.format(**fill),
+                ".java": lambda: JAVA.format(**dict(fill, ids=", ".join(f'"{i}"' for i in ids)))}[ext]()
         # a few copies of the helpers make files of a realistic size (100–300 lines)
-        if ext != ".ipynb":
+        if ext not in (".ipynb", ".java"):
             body = text if ext != ".php" else text[len("<?php\n"):]
             text = text + "".join(body.replace(f"_{n}", f"_{n}_{k}").replace(f"{n}(", f"{n}x{k}(")
                                   for k in range(rng.randint(2, 6)))
@@ -147,6 +208,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--files", type=int, default=300)
     ap.add_argument("--pairs", type=int, default=5)
+    ap.add_argument("--only", help="comma-separated extensions (php,js,ts,sh,ipynb,pl,rb,java)")
     args = ap.parse_args()
     rng = random.Random(11)
     with tempfile.TemporaryDirectory() as tmp:
@@ -155,7 +217,9 @@ def main() -> None:
         floor.write_text(FLOOR)
         print("language     files  floor s  redcaplint s  ratio (median of pairs, min–max)")
         for ext, name in ((".php", "PHP"), (".js", "JavaScript"), (".ts", "TypeScript"), (".sh", "shell"),
-                          (".ipynb", "notebooks")):
+                          (".ipynb", "notebooks"), (".pl", "Perl"), (".rb", "Ruby"), (".java", "Java")):
+            if args.only and ext[1:] not in args.only.split(","):
+                continue
             folder = work / ext[1:]
             paths = generate(folder, ext, args.files, rng)
             listing = work / f"{ext[1:]}.txt"

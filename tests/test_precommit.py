@@ -26,9 +26,10 @@ BAD = {"bad.py": f'TOKEN = "{TOKEN}"\n', "bad.R": f'token <- "{TOKEN}"\n',
        "bad.ts": f'const token: string = "{TOKEN}";\n',
        "bad.sh": f'TOKEN={TOKEN}\ncurl -k -d "token=$TOKEN&content=version" https://redcap.example.edu/api/\n',
        "bad.ipynb": NOTEBOOK, "bad.rb": f"token = '{TOKEN}'\n", "Bad.java": f'String token = "{TOKEN}";\n',
+       "bad.pl": f"my $token = '{TOKEN}';\nmy $ua = LWP::UserAgent->new(ssl_opts => {{ verify_hostname => 0 }});\n",
        ".env": f"REDCAP_API_TOKEN={TOKEN}\n",
        "SETUP.md": f"Paste `{TOKEN}` into the form.\n", "pull_job": f'#!/usr/bin/env python3\nT = "{TOKEN}"\n'}
-ALSO = {"bad.php": "RC104", "bad.js": "RC104", "bad.sh": "RC104"}
+ALSO = {"bad.php": "RC104", "bad.js": "RC104", "bad.sh": "RC104", "bad.pl": "RC104"}
 
 
 def _git(cwd, *args):
