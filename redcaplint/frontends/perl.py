@@ -32,7 +32,9 @@ SPELLINGS = {
 }
 KINDS = ["assignment_expression", "method_call_expression", "function_call_expression",
          "ambiguous_function_call_expression", "func1op_call_expression", "for_statement",
-         "loop_statement", "subroutine_declaration_statement", "return_expression", "map_grep_expression"]
+         "loop_statement", "subroutine_declaration_statement", "return_expression", "map_grep_expression",
+         # every string: a config file is often a bare list (`api_url => 'http://…'`, read with `do`)
+         "string_literal", "interpolated_string_literal"]
 QUERY = "[" + " ".join(f"({k})" for k in KINDS) + "] @n"
 CALLS = {"method_call_expression", "function_call_expression", "ambiguous_function_call_expression",
          "func1op_call_expression"}
@@ -198,6 +200,8 @@ class _Builder(TreeBuilder):
                 callback = node.child_by_field_name("callback")
                 if callback is not None:
                     s.loops.append(Loop("map", self.span(node), self.span(callback)))
+            elif kind in ("string_literal", "interpolated_string_literal"):
+                self.value(node)  # recorded among the script's strings (RC105 reads them)
             elif kind == "subroutine_declaration_statement":
                 self.on_sub(node)
             elif kind == "return_expression":
