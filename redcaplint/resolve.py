@@ -366,6 +366,10 @@ class Analysis:
                         if not isinstance(value, Dict):
                             # a copy changed in steps: `p = base.copy(); p["content"] = …`
                             value = self.resolve(value, scope, base.span.start, depth + 1)
+                        if isinstance(value, Param):
+                            # a copy of a parameter (`data = payload.copy(); data["token"] = t`):
+                            # the caller's payload, merged, then the changes
+                            value = Dict(value.span, ((Str(value.span, "*"), value),))
                         if isinstance(value, Dict):
                             value = self._mutate(value, muts, scope, depth)
                     return value, scope, base.span.end
