@@ -233,6 +233,7 @@ class Analysis:
         self.assigns: dict[tuple[int, str], list[Assign]] = {}
         for a in script.assigns:
             self.assigns.setdefault((self.scope_of(a.span), a.target), []).append(a)
+        self._rehome_closure_changes()
         self.attr_assigns: dict[str, list[tuple[Assign, int]]] = {}  # `x.attr = v`, by attr
         for (sc, _), items in self.assigns.items():
             for a in items:
@@ -252,6 +253,33 @@ class Analysis:
         self._loop_scope = {id(l): self.scope_of(l.span) for l in self.loops}
         self._dispatch_spans = [d.span for d in script.dispatches]
         self.created_spans: set[Span] = set()  # project-creation calls (their result is a token)
+
+    def _rehome_closure_changes(self) -> None:
+        """`dst[k] = v` inside a callback (`Object.entries(src).forEach(([k, v]) => …)`, a
+        nested def) changes the enclosing function's `dst`: such changes of a name the inner
+        scope neither sets nor takes as a parameter belong to the scope that defines it."""
+        defined = {key for key, items in self.assigns.items() if any(a.kind == "set" for a in items)}
+
+        def defines(scope: int, name: str) -> bool:
+            return (scope, name) in defined or (scope != 0 and name in self.by_id[scope].params)
+
+        for (scope, name) in list(self.assigns):
+            if scope == 0 or defines(scope, name):
+                continue
+            outer = self.parent.get(scope, 0)
+            while outer and not defines(outer, name):
+                outer = self.parent.get(outer, 0)
+            if not defines(outer, name):
+                continue
+            items = self.assigns[(scope, name)]
+            moved = [a for a in items if a.kind in ("item", "update")]
+            if moved:
+                self.assigns.setdefault((outer, name), []).extend(moved)
+                rest = [a for a in items if a.kind not in ("item", "update")]
+                if rest:
+                    self.assigns[(scope, name)] = rest
+                else:
+                    del self.assigns[(scope, name)]
 
     # -- scopes ---------------------------------------------------------------------------
     def scope_of(self, span: Span) -> int:

@@ -59,7 +59,10 @@ PASS_THROUGH = {"toString", "trim"}  # methods whose result carries the receiver
 # request functions whose options object is spread into keywords: callee → its position
 OPTION_ARG = {"fetch": 1, "node-fetch": 1, "cross-fetch": 1, "isomorphic-fetch": 1, "undici.fetch": 1, "axios": 0, "axios.request": 0, "axios.create": 0, "$.ajax": 0,
               "jQuery.ajax": 0, "axios.post": 2, "axios.put": 2, "axios.patch": 2, "axios.get": 1,
-              "axios.delete": 1, "post": 2, "put": 2, "patch": 2, "get": 1, "request": 0, "delete": 1}
+              "axios.delete": 1}
+# the same for methods of an instance (`api.post(url, data, config)` on an axios.create()
+# instance) — only with a receiver: a bare `post(url, token, {…})` is some same-file helper
+METHOD_OPTION_ARG = {"post": 2, "put": 2, "patch": 2, "get": 1, "request": 0, "delete": 1}
 CONSTANTS = {"true": True, "false": False, "null": None, "undefined": None}
 ESCAPES = {"\\n": "\n", "\\t": "\t", "\\'": "'", '\\"': '"', "\\\\": "\\", "\\`": "`"}
 _NUMBER = re.compile(r"^[0-9_.eExXa-fA-FoObBn]+$")
@@ -247,7 +250,7 @@ class _Builder(TreeBuilder):
         if callee in ("String", "encodeURIComponent", "encodeURI") and len(args) == 1:
             return args[0]
         kwargs: list[tuple[str, Value]] = []
-        at = OPTION_ARG.get(callee if receiver is None else base)
+        at = OPTION_ARG.get(callee) if receiver is None else METHOD_OPTION_ARG.get(base)
         if at is not None and len(args) > at and isinstance(args[at], Dict) and len(args) == at + 1:
             opts = args.pop()
             kwargs = [(k.value, v) for k, v in opts.entries if isinstance(k, Str) and k.value != "*"]
@@ -374,7 +377,11 @@ class _Builder(TreeBuilder):
         elif left.type == "subscript_expression":
             obj, index = left.child_by_field_name("object"), left.child_by_field_name("index")
             if obj is not None and index is not None and obj.type == "identifier":
-                self.script.assigns.append(Assign(span, self.t(obj), value, "item", self.value(index)))
+                copied = self.copied_pairs(span, (self.value(index), value)) if index.type == "identifier" else None
+                if copied is not None:  # dst[k] = v inside a pairs loop over src: all of src
+                    self.script.assigns.append(Assign(span, self.t(obj), copied, "update"))
+                else:
+                    self.script.assigns.append(Assign(span, self.t(obj), value, "item", self.value(index)))
 
     def on_function(self, name: str, node) -> None:
         body, params = node.child_by_field_name("body"), node.child_by_field_name("parameters")
@@ -455,6 +462,19 @@ class _Builder(TreeBuilder):
             s.loops.append(Loop("map", span, fn.span))
             if isinstance(fn, Name):
                 s.calls.append(CallSite(Call(fn.span, fn.name), reference=True))
+            source = call.receiver
+            if fn_node is not None and fn_node.type in FUNCTION_KINDS and isinstance(source, Call) \
+                    and source.callee == "Object.entries" and source.args:
+                # Object.entries(src).forEach(([k, v]) => { dst[k] = v }): a pairs loop too
+                params = fn_node.child_by_field_name("parameters")
+                pattern = params.named_children[0] if params is not None and params.named_children else None
+                if pattern is not None and pattern.type == "required_parameter":  # TypeScript
+                    pattern = pattern.child_by_field_name("pattern")
+                names = [self.t(c) for c in pattern.named_children if c.type == "identifier"] \
+                    if pattern is not None and pattern.type == "array_pattern" else []
+                body = fn_node.child_by_field_name("body")
+                if len(names) == 2 and body is not None:
+                    self.pair_loops.append((self.span(body), names[0], names[1], source.args[0]))
 
     def on_pairs_loop(self, node) -> None:
         left, right, body = (node.child_by_field_name(f) for f in ("left", "right", "body"))
