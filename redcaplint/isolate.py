@@ -34,10 +34,16 @@ def available() -> bool:
 def run(fn: Callable, *args, limit: Optional[float] = None):
     """fn(*args) in a forked child; its result, or Hung. An exception in the child is raised
     here as RuntimeError with its text."""
+    limit = timeout() if limit is None else limit
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns into the caller's code
         try:
+            # a second bound of its own: should the parent die first (killed with its pool),
+            # the kernel still ends a child stuck inside C code at the deadline
+            signal.signal(signal.SIGALRM, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
+            signal.alarm(int(limit) + 2)
             os.close(read_end)
             try:
                 payload = pickle.dumps((True, fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
@@ -50,7 +56,7 @@ def run(fn: Callable, *args, limit: Optional[float] = None):
             os._exit(0)
     os.close(write_end)
     chunks: list[bytes] = []
-    deadline = time.monotonic() + (timeout() if limit is None else limit)
+    deadline = time.monotonic() + limit
     try:
         while True:
             left = deadline - time.monotonic()

@@ -482,3 +482,43 @@ def test_a_grammar_that_never_returns_is_killed(tmp_path):
     assert out.returncode == 1, out.stderr
     assert "hangs.pl:1:1: RC001" in text and "did not finish parsing" in text
     assert "fine.pl:1:10: RC101" in text
+
+
+def test_an_orphaned_parse_child_ends_at_its_own_deadline(tmp_path):
+    """Killed outright (SIGKILL, with its pool), the linter cannot kill its parse child; the
+    child's own alarm ends it, even stuck inside the grammar's C code."""
+    (tmp_path / "hangs.pl").write_text("    a<<w{b   => 'c',\nprint $d;")
+    env = {**os.environ, "REDCAPLINT_PARSE_TIMEOUT": "1", "NO_COLOR": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "redcaplint", "check", "--isolated", "hangs.pl"], cwd=tmp_path,
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    children: list = []
+    deadline = time.monotonic() + 10
+    while not children and time.monotonic() < deadline:  # the child the linter forks to parse
+        time.sleep(0.1)
+        children = [p for p in os.listdir("/proc") if p.isdigit() and _ppid(p) == proc.pid]
+    assert children, "no parse child was seen"
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while children and time.monotonic() < deadline:
+        children = [c for c in children if _alive(c)]
+        time.sleep(0.2)
+    assert not children, "a parse child outlived its deadline"
+
+
+def _stat(pid: str) -> list:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return []
+
+
+def _ppid(pid: str) -> int:
+    fields = _stat(pid)
+    return int(fields[1]) if len(fields) > 1 else -1
+
+
+def _alive(pid: str) -> bool:
+    fields = _stat(pid)
+    return bool(fields) and fields[0] != "Z"
