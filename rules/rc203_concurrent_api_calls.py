@@ -63,4 +63,7 @@ class ConcurrentApiCalls(Rule):
             span = lc.site.call.span
             if d.span.contains(span) and span != d.span and facts.reaches_api.get(lc.callee):
                 return True
-        return any(d.span.contains(a.span) and a.span != d.span for a in facts.api_calls)
+        # a request written inside the dispatch, also one a helper's callers fill in (its
+        # findings are reported at the call sites; the request itself is `inner`)
+        return any(d.span.contains(r.span) and r.span != d.span
+                   for a in facts.api_calls for r in (a, a.inner) if r is not None)
