@@ -167,6 +167,22 @@ class TreeBuilder:
             query = _QUERIES[key] = Query(language(self.grammar), query_text)
         return captures(query, self.root)
 
+    QUERY = ""  # the node kinds a front end reads, one tree-sitter query
+
+    def build(self) -> Script:
+        """RC001 at the tree's first error; else every node the front end's QUERY picks, in
+        document order, to its `visit` (Python and R confirm errors their own way and keep
+        their own build)."""
+        s = self.script
+        s.syntax_error = self.tree_problem()
+        if s.syntax_error is None:
+            for node in self.nodes(self.QUERY):
+                self.visit(node)
+        return s
+
+    def visit(self, node) -> None:  # pragma: no cover
+        raise NotImplementedError
+
     def tree_problem(self) -> Optional[SyntaxProblem]:
         """RC001 at the tree's first ERROR or MISSING node, for grammars whose tree is trusted
         as it is (Python confirms with libcst, R points at an unclosed bracket)."""

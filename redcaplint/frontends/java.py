@@ -85,39 +85,36 @@ class _Builder(TreeBuilder):
         receiver = self.value(obj, depth + 1) if obj is not None else None
         return Call(span, name, args, (), receiver)
 
-    def build(self) -> Script:
+    QUERY = QUERY
+
+    def visit(self, node) -> None:
         s = self.script
-        s.syntax_error = self.tree_problem()
-        if s.syntax_error is not None:
-            return s
-        for node in self.nodes(QUERY):
-            kind = node.type
-            if kind == "local_variable_declaration":
-                for d in node.children_by_field_name("declarator"):
-                    name, value = d.child_by_field_name("name"), d.child_by_field_name("value")
-                    if name is not None and value is not None:
-                        self.bind(self.t(name), self.value(value), self.span(d), value)
-            elif kind == "assignment_expression":
-                left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-                if left is not None and right is not None and left.type == "identifier":
-                    self.bind(self.t(left), self.value(right), self.span(node), right)
-            elif kind == "method_invocation":
-                self.on_call(node)
-            elif kind == "object_creation_expression" and any(t in self.t(node) for t in TLS_OFF):
-                s.options.append(Option(self.span(node), "tls-off"))
-            elif kind == "method_declaration":
-                name, body = node.child_by_field_name("name"), node.child_by_field_name("body")
-                params = node.child_by_field_name("parameters")
-                if name is not None and body is not None:
-                    names = tuple(self.t(p.child_by_field_name("name")) for p in params.named_children
-                                  if p.child_by_field_name("name") is not None) if params is not None else ()
-                    self.function_ids += 1
-                    s.functions.append(FunctionDef(self.function_ids, self.t(name), self.span(node), self.span(body), names))
-            elif kind in ("for_statement", "enhanced_for_statement"):
-                self.add_loop("for", node)
-            elif kind in ("while_statement", "do_statement"):
-                self.add_loop("while", node, with_condition=kind == "while_statement")
-        return s
+        kind = node.type
+        if kind == "local_variable_declaration":
+            for d in node.children_by_field_name("declarator"):
+                name, value = d.child_by_field_name("name"), d.child_by_field_name("value")
+                if name is not None and value is not None:
+                    self.bind(self.t(name), self.value(value), self.span(d), value)
+        elif kind == "assignment_expression":
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if left is not None and right is not None and left.type == "identifier":
+                self.bind(self.t(left), self.value(right), self.span(node), right)
+        elif kind == "method_invocation":
+            self.on_call(node)
+        elif kind == "object_creation_expression" and any(t in self.t(node) for t in TLS_OFF):
+            s.options.append(Option(self.span(node), "tls-off"))
+        elif kind == "method_declaration":
+            name, body = node.child_by_field_name("name"), node.child_by_field_name("body")
+            params = node.child_by_field_name("parameters")
+            if name is not None and body is not None:
+                names = tuple(self.t(p.child_by_field_name("name")) for p in params.named_children
+                              if p.child_by_field_name("name") is not None) if params is not None else ()
+                self.function_ids += 1
+                s.functions.append(FunctionDef(self.function_ids, self.t(name), self.span(node), self.span(body), names))
+        elif kind in ("for_statement", "enhanced_for_statement"):
+            self.add_loop("for", node)
+        elif kind in ("while_statement", "do_statement"):
+            self.add_loop("while", node, with_condition=kind == "while_statement")
 
     def bind(self, target: str, value: Value, span: Span, node) -> None:
         self.script.assigns.append(Assign(span, target, value))

@@ -171,45 +171,42 @@ class _Builder(TreeBuilder):
         return Call(span, name, tuple(args), tuple(kwargs))
 
     # -- statements ---------------------------------------------------------------------
-    def build(self) -> Script:
+    QUERY = QUERY
+
+    def visit(self, node) -> None:
         s = self.script
-        s.syntax_error = self.tree_problem()
-        if s.syntax_error is not None:
-            return s
-        for node in self.nodes(QUERY):
-            kind = node.type
-            if kind in CALLS:
-                self.on_call(node)
-            elif kind == "assignment_expression":
-                self.on_assignment(node)
-            elif kind == "for_statement":
-                block = node.child_by_field_name("block")
-                over = node.child_by_field_name("list")
-                if block is not None:
-                    body = self.span(block)
-                    s.loops.append(Loop("for", self.span(node), body, body,
-                                        self.value(over) if over is not None else None))
-            elif kind == "loop_statement":
-                block, cond = node.child_by_field_name("block"), node.child_by_field_name("condition")
-                if block is not None:
-                    body = self.span(block)
-                    start = self.span(cond).start if cond is not None else body.start
-                    s.loops.append(Loop("while", self.span(node), Span(start, body.end), body,
-                                        forever=cond is not None and self.t(cond).strip() == "1"))
-            elif kind == "map_grep_expression":
-                callback = node.child_by_field_name("callback")
-                if callback is not None:
-                    s.loops.append(Loop("map", self.span(node), self.span(callback)))
-            elif kind in ("string_literal", "interpolated_string_literal"):
-                self.value(node)  # recorded among the script's strings (RC105 reads them)
-            elif kind == "subroutine_declaration_statement":
-                self.on_sub(node)
-            elif kind == "return_expression":
-                inner = self.operands(node)
-                value = self.value(inner[0]) if inner else None
-                if value is not None and value.__class__ is not Unknown:
-                    s.returns.append(Return(self.span(node), value))
-        return s
+        kind = node.type
+        if kind in CALLS:
+            self.on_call(node)
+        elif kind == "assignment_expression":
+            self.on_assignment(node)
+        elif kind == "for_statement":
+            block = node.child_by_field_name("block")
+            over = node.child_by_field_name("list")
+            if block is not None:
+                body = self.span(block)
+                s.loops.append(Loop("for", self.span(node), body, body,
+                                    self.value(over) if over is not None else None))
+        elif kind == "loop_statement":
+            block, cond = node.child_by_field_name("block"), node.child_by_field_name("condition")
+            if block is not None:
+                body = self.span(block)
+                start = self.span(cond).start if cond is not None else body.start
+                s.loops.append(Loop("while", self.span(node), Span(start, body.end), body,
+                                    forever=cond is not None and self.t(cond).strip() == "1"))
+        elif kind == "map_grep_expression":
+            callback = node.child_by_field_name("callback")
+            if callback is not None:
+                s.loops.append(Loop("map", self.span(node), self.span(callback)))
+        elif kind in ("string_literal", "interpolated_string_literal"):
+            self.value(node)  # recorded among the script's strings (RC105 reads them)
+        elif kind == "subroutine_declaration_statement":
+            self.on_sub(node)
+        elif kind == "return_expression":
+            inner = self.operands(node)
+            value = self.value(inner[0]) if inner else None
+            if value is not None and value.__class__ is not Unknown:
+                s.returns.append(Return(self.span(node), value))
 
     def on_assignment(self, node) -> None:
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")

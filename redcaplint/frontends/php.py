@@ -230,45 +230,42 @@ class _Builder(TreeBuilder):
         return Call(span, callee, tuple(args), tuple(kwargs), receiver, star)
 
     # -- statements ---------------------------------------------------------------------
-    def build(self) -> Script:
+    QUERY = QUERY
+
+    def visit(self, node) -> None:
         s = self.script
-        s.syntax_error = self.tree_problem()
-        if s.syntax_error is not None:
-            return s
-        for node in self.nodes(QUERY):
-            kind = node.type
-            if kind in CALL_KINDS:
-                self.on_call(node)
-            elif kind == "assignment_expression":
-                self.on_assignment(node)
-            elif kind == "augmented_assignment_expression":
-                self.on_augmented(node)
-            elif kind == "const_element":
-                named = node.named_children
-                if len(named) == 2:
-                    s.assigns.append(Assign(self.span(node), self.t(named[0]), self.value(named[1])))
-            elif kind in ("function_definition", "method_declaration"):
-                self.on_function(node)
-            elif kind in ("for_statement", "foreach_statement"):
-                self.add_loop("for", node)
-            elif kind == "while_statement":
-                self.add_loop("while", node, with_condition=True)
-            elif kind == "do_statement":
-                self.add_loop("do", node)
-            elif kind in ("echo_statement", "print_intrinsic"):
-                s.outputs.append(Output(self.span(node), "print", tuple(self.value(c) for c in node.named_children)))
-            elif kind == "php_tag":
-                # `<?= $x ?>` is `<?php echo $x; ?>`: the expression after the tag is printed
-                echoed = node.next_named_sibling or (node.parent.next_named_sibling  # after `?>…<?=`
-                                                     if node.parent.type == "text_interpolation" else None)
-                if echoed is not None and echoed.type == "expression_statement" and self.t(node) == "<?=":
-                    s.outputs.append(Output(self.span(node), "print", tuple(self.value(c) for c in echoed.named_children)))
-            elif kind == "return_statement":
-                inner = node.named_children
-                value = self.value(inner[0]) if inner else None
-                if value is not None and value.__class__ is not Unknown:
-                    s.returns.append(Return(self.span(node), value))
-        return s
+        kind = node.type
+        if kind in CALL_KINDS:
+            self.on_call(node)
+        elif kind == "assignment_expression":
+            self.on_assignment(node)
+        elif kind == "augmented_assignment_expression":
+            self.on_augmented(node)
+        elif kind == "const_element":
+            named = node.named_children
+            if len(named) == 2:
+                s.assigns.append(Assign(self.span(node), self.t(named[0]), self.value(named[1])))
+        elif kind in ("function_definition", "method_declaration"):
+            self.on_function(node)
+        elif kind in ("for_statement", "foreach_statement"):
+            self.add_loop("for", node)
+        elif kind == "while_statement":
+            self.add_loop("while", node, with_condition=True)
+        elif kind == "do_statement":
+            self.add_loop("do", node)
+        elif kind in ("echo_statement", "print_intrinsic"):
+            s.outputs.append(Output(self.span(node), "print", tuple(self.value(c) for c in node.named_children)))
+        elif kind == "php_tag":
+            # `<?= $x ?>` is `<?php echo $x; ?>`: the expression after the tag is printed
+            echoed = node.next_named_sibling or (node.parent.next_named_sibling  # after `?>…<?=`
+                                                 if node.parent.type == "text_interpolation" else None)
+            if echoed is not None and echoed.type == "expression_statement" and self.t(node) == "<?=":
+                s.outputs.append(Output(self.span(node), "print", tuple(self.value(c) for c in echoed.named_children)))
+        elif kind == "return_statement":
+            inner = node.named_children
+            value = self.value(inner[0]) if inner else None
+            if value is not None and value.__class__ is not Unknown:
+                s.returns.append(Return(self.span(node), value))
 
     def on_assignment(self, node) -> None:
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")

@@ -121,30 +121,27 @@ class _Builder(TreeBuilder):
             return args[0] if args else Dict(span, tuple((Str(v.span, k), v) for k, v in kwargs))
         return Call(span, callee, tuple(args), tuple(kwargs), None if "." in callee else receiver)
 
-    def build(self) -> Script:
+    QUERY = QUERY
+
+    def visit(self, node) -> None:
         s = self.script
-        s.syntax_error = self.tree_problem()
-        if s.syntax_error is not None:
-            return s
-        for node in self.nodes(QUERY):
-            kind = node.type
-            if kind == "assignment":
-                self.on_assignment(node)
-            elif kind == "call":
-                self.on_call(node)
-            elif kind == "method":
-                name, body = node.child_by_field_name("name"), node.child_by_field_name("body")
-                params = node.child_by_field_name("parameters")
-                if name is not None:
-                    self.function_ids += 1
-                    names = tuple(self.t(p) for p in params.named_children) if params is not None else ()
-                    s.functions.append(FunctionDef(self.function_ids, self.t(name), self.span(node),
-                                                   self.span(body if body is not None else node), names))
-            elif kind == "for":
-                self.add_loop("for", node)
-            elif kind in ("while", "until"):
-                self.add_loop("while", node, with_condition=True)
-        return s
+        kind = node.type
+        if kind == "assignment":
+            self.on_assignment(node)
+        elif kind == "call":
+            self.on_call(node)
+        elif kind == "method":
+            name, body = node.child_by_field_name("name"), node.child_by_field_name("body")
+            params = node.child_by_field_name("parameters")
+            if name is not None:
+                self.function_ids += 1
+                names = tuple(self.t(p) for p in params.named_children) if params is not None else ()
+                s.functions.append(FunctionDef(self.function_ids, self.t(name), self.span(node),
+                                               self.span(body if body is not None else node), names))
+        elif kind == "for":
+            self.add_loop("for", node)
+        elif kind in ("while", "until"):
+            self.add_loop("while", node, with_condition=True)
 
     def on_assignment(self, node) -> None:
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")

@@ -111,24 +111,20 @@ class _Builder(TreeBuilder):
         return None
 
     # -- statements ---------------------------------------------------------------------
-    def build(self) -> Script:
-        s = self.script
-        s.syntax_error = self.tree_problem()
-        if s.syntax_error is not None:
-            return s
-        for node in self.nodes(QUERY):
-            kind = node.type
-            if kind == "command":
-                self.on_command(node)
-            elif kind == "variable_assignment":
-                self.on_assignment(node)
-            elif kind == "function_definition":
-                self.on_function(node)
-            elif kind in ("for_statement", "c_style_for_statement"):
-                self.add_loop("for", node)
-            elif kind == "while_statement":
-                self.add_loop("while", node, with_condition=True)
-        return s
+    QUERY = QUERY
+
+    def visit(self, node) -> None:
+        kind = node.type
+        if kind == "command":
+            self.on_command(node)
+        elif kind == "variable_assignment":
+            self.on_assignment(node)
+        elif kind == "function_definition":
+            self.on_function(node)
+        elif kind in ("for_statement", "c_style_for_statement"):
+            self.add_loop("for", node)
+        elif kind == "while_statement":
+            self.add_loop("while", node, with_condition=True)
 
     def on_assignment(self, node) -> None:
         name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
