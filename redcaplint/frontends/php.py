@@ -299,7 +299,11 @@ class _Builder(TreeBuilder):
         if value.callee.lower() == "curl_init":
             self.handles.open(target, **({"url": value.args[0]} if value.args else {}))
         elif value.callee.lower() == "stream_context_create" and value.args:
-            self.contexts[target] = value.args[0]
+            opts = value.args[0]
+            if isinstance(opts, Name):  # $opts = ['http' => […]]; stream_context_create($opts)
+                opts = next((a.value for a in reversed(self.script.assigns)
+                             if a.target == opts.name and a.kind == "set" and isinstance(a.value, Dict)), opts)
+            self.contexts[target] = opts
 
     def on_function(self, node) -> None:
         name, body, params = node.child_by_field_name("name"), node.child_by_field_name("body"), node.child_by_field_name("parameters")
@@ -408,7 +412,8 @@ class _Builder(TreeBuilder):
         if isinstance(ctx, Name):
             ctx = self.contexts.get(ctx.name, ctx)
         elif isinstance(ctx, Call) and ctx.callee.lower() == "stream_context_create" and ctx.args:
-            ctx = ctx.args[0]
+            self.bind_handle("", ctx)
+            ctx = self.contexts.pop("", ctx)
         if not isinstance(ctx, Dict):
             return Call(call.span, "file_get_contents", call.args[:1], (), None, True)
         kwargs: list[tuple[str, Value]] = []
