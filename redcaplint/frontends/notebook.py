@@ -131,15 +131,22 @@ def document(path: str, text: str) -> Document:
                     code="".join(parsed), cells=True)
 
 
+SHELL_CELL_MAGICS = {"bash", "sh", "zsh"}
+
+
 def _set_aside(body: str, kernel: Optional[str]) -> tuple[Optional[str], str, list[tuple[int, int]]]:
     """The cell's language, its text with IPython-only lines turned into comments, and where
     its `!curl …`/`!wget …` lines are (linted as shell)."""
     lines = body.splitlines(keepends=True)
     language = kernel
     if lines and lines[0].lstrip().startswith("%%"):
-        magic = lines[0].lstrip()[2:].split(None, 1)
+        magic = lines[0].lstrip()[2:].split()
         if not magic or magic[0] not in PYTHON_CELL_MAGICS:
             language = "other"  # %%bash, %%html, %%writefile …: not this kernel's language
+        if magic and (magic[0] in SHELL_CELL_MAGICS or magic[0] == "script" and magic[1:2] and
+                      magic[1].rsplit("/", 1)[-1] in SHELL_CELL_MAGICS):
+            # a %%bash cell is a shell script: its body (after the magic line) is linted as one
+            return language, body, [(len(lines[0]), len(body))]
     out = []
     shell: list[tuple[int, int]] = []
     at = 0
