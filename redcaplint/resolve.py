@@ -573,15 +573,16 @@ class Analysis:
         v = self.resolve(value, scope, env=env)
         return v.value if isinstance(v, Str) else None
 
-    def number(self, value: Optional[Value], scope: int, depth: int = 0) -> Optional[float]:
-        """Constant folding for sleep lengths: literals, constants, + - * / //."""
+    def number(self, value: Optional[Value], scope: int, depth: int = 0, env: Optional[dict] = None) -> Optional[float]:
+        """Constant folding for sleep lengths: literals, constants, + - * / //; with `env`, a
+        helper's parameters as one caller passes them."""
         if value is None or depth > 12:
             return None
-        v = self.resolve(value, scope)
+        v = self.resolve(value, scope, env=env)
         if isinstance(v, Num):
             return v.value
         if isinstance(v, BinOp):
-            a, b = self.number(v.left, scope, depth + 1), self.number(v.right, scope, depth + 1)
+            a, b = self.number(v.left, scope, depth + 1, env), self.number(v.right, scope, depth + 1, env)
             if a is None or b is None:
                 return None
             try:

@@ -1,5 +1,5 @@
 from redcaplint.findings import Edit, Fix
-from redcaplint.model import Num
+from redcaplint.model import Num, Sleep
 from redcaplint.rule import Case, Rule
 from redcaplint.rules._predicates import helpers_called_per_iteration, repeated_by_loop
 
@@ -9,8 +9,10 @@ class SleepBelowPolicy(Rule):
     ## What it does
     Finds a sleep between API calls whose statically known length is shorter than the policy
     interval (60 / `max-requests-per-minute` seconds: 20 s by default). Lengths are read
-    through constants and arithmetic (`60 / MAX_PER_MINUTE`). A sleep of unknown length, or a
-    short sleep in a loop that makes no API call, is not reported.
+    through constants and arithmetic (`60 / MAX_PER_MINUTE`); a sleep helper's length (its
+    parameter) is known when every same-file call passes a constant, and a short one is
+    reported where the helper is called (`pause(2)`, `await sleep(1000)`). A sleep of unknown
+    length, or a short sleep in a loop that makes no API call, is not reported.
 
     ## Why is this bad
     A pause that is too short still sends more than the allowed 3 requests a minute.
@@ -56,7 +58,10 @@ class SleepBelowPolicy(Rule):
         for sl in self.ctx.script.sleeps:
             scope = an.scope_of(sl.span)
             seconds = an.number(sl.seconds, scope)
-            if seconds is None or seconds >= interval:
+            if seconds is None:
+                self._through_helper(sl, scope, interval)
+                continue
+            if seconds >= interval:
                 continue
             if self._between_api_calls(sl, scope):
                 # the length is replaced only where it is written in seconds (a literal); a
@@ -76,6 +81,27 @@ class SleepBelowPolicy(Rule):
                 self.report(api.delay.span, f"Pause of {seconds:g} s between the client's batches; "
                                             f"policy needs {interval:g} s",
                             Fix("unsafe", f"Pause {interval:g} s", (Edit(api.delay.span.start, api.delay.span.end, f"{interval:g}"),)))
+
+    def _through_helper(self, sl, scope: int, interval: float) -> None:
+        """A sleep helper (`wait(s)`, `const sleep = ms => new Promise(r => setTimeout(r, ms))`):
+        its length is known when every same-file call passes a constant (a default alone does
+        not make it known, rules.md); a short one is reported where it is called."""
+        an = self.ctx.analysis
+        fn = an.by_id.get(scope)
+        if fn is None:
+            return
+        lengths = []
+        for site in an.calls_to(fn):
+            caller = an.scope_of(site.call.span)
+            env = {(fn.id, p): (v, caller) for p, v in an.bind(fn, site.call).items()}
+            seconds = an.number(sl.seconds, scope, env=env)
+            if seconds is None:
+                return  # one call the linter cannot read: the length is not known
+            lengths.append((site.call, caller, seconds))
+        for call, caller, seconds in lengths:
+            if seconds < interval and self._between_api_calls(Sleep(call.span, None), caller):
+                self.report(call.span, f"Sleep of {seconds:g} s between API calls; policy needs {interval:g} s",
+                            Fix("suggestion", f"Sleep {interval:g} s"))
 
     def _between_api_calls(self, sl, scope) -> bool:
         an, facts = self.ctx.analysis, self.ctx.facts

@@ -106,8 +106,10 @@ class _Builder(TreeBuilder):
         value = self.value(inner)
         if isinstance(value, Str):
             return "curl" if CURL_NAME.search(value.value) else value.value
-        if isinstance(value, Name) and (value.name in self.curl_vars or CURL_NAME.search(value.name.lower())):
-            return "curl"  # "$CURL" -sS … (REDCap's own cURL examples set CURL in a sourced config)
+        if isinstance(value, Name) and value.name in self.curl_vars:
+            # "$CURL" -sS … with CURL assigned in this file; one set only in a sourced file (as
+            # REDCap's bundled examples do) is not known (rules.md)
+            return "curl"
         return None
 
     # -- statements ---------------------------------------------------------------------
