@@ -22,6 +22,10 @@ import tempfile
 import time
 from pathlib import Path
 
+# An installed package has its bytecode compiled when it is installed; a machine that sets
+# PYTHONDONTWRITEBYTECODE would make every timed run recompile every module (both tools).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
 FLOOR = """
 import json, sys
 from redcaplint.frontends._grammars import parser
@@ -199,7 +203,7 @@ def generate(folder: Path, ext: str, files: int, rng: random.Random) -> list[str
 
 def timed(cmd: list[str]) -> float:
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
     os.wait4(proc.pid, 0)
     return time.perf_counter() - start
 

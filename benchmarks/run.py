@@ -27,6 +27,10 @@ import tempfile
 import time
 from pathlib import Path
 
+# An installed package has its bytecode compiled when it is installed; a machine that sets
+# PYTHONDONTWRITEBYTECODE would make every timed run recompile every module (both tools).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from generate_corpus import generate  # noqa: E402
@@ -85,7 +89,7 @@ def timed(cmd: list[str], runs: int, cwd=None) -> tuple[float, float]:
     walls, rss = [], []
     for _ in range(runs):
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd, env=ENV)
         _, status, usage = os.wait4(proc.pid, 0)
         walls.append(time.perf_counter() - start)
         rss.append(usage.ru_maxrss / 1024)

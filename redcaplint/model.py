@@ -320,6 +320,7 @@ class ApiParam:
     value: Value  # resolved through names
     site: Span  # where the value is written in the request or payload
     in_query: bool = False  # sent as a URL query parameter (not in the body)
+    written: Optional[Value] = None  # the value as written there, before names are resolved
 
 
 @dataclass

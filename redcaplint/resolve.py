@@ -892,12 +892,12 @@ def _http_call(an: Analysis, call: Call, scope: int, lib_name: str, signature: t
         if entries is None:
             return None
         found, is_open = entries
-        params = {k: ApiParam(k, v, site.span) for k, (v, site) in found.items()}
+        params = {k: ApiParam(k, v, site.span, written=site) for k, (v, site) in found.items()}
     for q in req.query:
         query = an.dict_entries(q, scope, env=env)
         if query:
             for k, (v, site) in query[0].items():
-                params.setdefault(k, ApiParam(k, v, site.span, in_query=True))
+                params.setdefault(k, ApiParam(k, v, site.span, in_query=True, written=site))
     url_r = an.resolve(req.url, scope, env=env) if req.url is not None else None
     has_token, has_content = "token" in params, "content" in params
     if not (has_token and has_content):
@@ -979,7 +979,7 @@ def _client_call(an: Analysis, call: Call, scope: int, lib: str, spec: dict, met
         vmap = value_maps.get(k)
         if vmap and isinstance(resolved, Const) and isinstance(resolved.value, bool):
             resolved = Str(resolved.span, vmap["TRUE" if resolved.value else "FALSE"])
-        params[k] = ApiParam(k, resolved, v.span)
+        params[k] = ApiParam(k, resolved, v.span, written=v)
     for k, v in defaults.items():
         params.setdefault(k, ApiParam(k, Str(call.span, v), call.span))
     api = ApiCall(call.span, "client", lib, method, scope, params, star)
