@@ -501,14 +501,18 @@ def report(results, args) -> int:
         fixable = sum(1 for f in findings if f.fix is not None and f.fix.edits and f.fix.applicability == "safe")
         suppressed = sum(r.suppressed for r in results)
         linted = sum(1 for r in results if r.linted)
-        summary = f"Found {len(findings)} finding{'s' if len(findings) != 1 else ''} in {linted} file{'s' if linted != 1 else ''}"
+        # a file only the token scan read is not a file that passed every check
+        scan_only = sum(1 for r in results if r.linted and r.scan_only)
+        files_n = f"{linted} file{'s' if linted != 1 else ''}"
+        summary = f"Found {len(findings)} finding{'s' if len(findings) != 1 else ''} in {files_n}"
         if fixable:
             summary += f" ({fixable} fixable with a safe fix [*])"
         if suppressed:
             summary += f"; {suppressed} suppressed inline"
+        if scan_only:
+            summary += f"; {scan_only} {'was' if scan_only == 1 else 'were'} read by the token scan only"
         try:
-            print(summary + "." if findings else f"All checks passed ({linted} file{'s' if linted != 1 else ''}).",
-                  file=where)
+            print(summary + "." if findings or scan_only else f"All checks passed ({files_n}).", file=where)
             where.flush()
         except BrokenPipeError:
             silence_stdout()

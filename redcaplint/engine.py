@@ -36,6 +36,7 @@ class FileResult:
     suppressed_findings: list[Finding] = field(default_factory=list)  # for SARIF's --show-suppressed
     linted: bool = False  # the file was read and analysed (perhaps by the token scan only)
     partial: Optional[str] = None  # why only the token scan ran on this language (said once per run)
+    scan_only: bool = False  # code only the token scan read: never summarised as passed
 
 
 def longest_line(text: str, start: int = 0, end: Optional[int] = None) -> int:
@@ -78,6 +79,7 @@ def lint_text(text: str, display: str, language: str, config: Config, rules: lis
                else "its grammar is only run in a child process, which needs os.fork" if isolated
                and not isolate.available() else f"a line longer than {MAX_LINE_CHARS} characters")
         result.notice = f"{why}: only the token scan (RC101) ran"
+        result.scan_only = True
         rules = [r for r in rules if r.code in ("RC101", "RC002")]
     elif isolated:
         try:
@@ -90,6 +92,8 @@ def lint_text(text: str, display: str, language: str, config: Config, rules: lis
     else:
         built = fe.build(source)
         scripts = built if isinstance(built, list) else [built]
+    if source.partial and result.notice is None:
+        result.notice, result.scan_only = source.partial, True
     raw: list[tuple] = []
 
     def report(rule, span: Span, message: str, fix: Optional[Fix] = None) -> None:
@@ -260,6 +264,7 @@ def lint_file(path: str, display: str, language: Optional[str], config: Config, 
     result = lint_safely(text, display, language, config, rules)
     if not has_front_end(language):
         result.partial = f"{language} files: only the token scan (RC101) ran; the {language} front end is not written yet"
+        result.scan_only = True
     if notice and result.notice is None:
         result.notice = notice
     return result

@@ -43,6 +43,9 @@ class Document:
     code: Optional[str] = None
     cells: bool = False  # positions are reported per cell (notebooks)
     problem: Optional[tuple[int, str]] = None  # not readable as its format: (offset, why) for RC001
+    # why some of its code is only scanned for tokens (a notebook whose kernel is no language
+    # redcaplint models): said as the file's notice, so the file never counts as passed
+    partial: Optional[str] = None
     _starts: list[int] = field(default_factory=list, repr=False)
     _region_starts: list[int] = field(default_factory=list, repr=False)
     _shown: list[Region] = field(default_factory=list, repr=False)

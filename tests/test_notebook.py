@@ -97,3 +97,21 @@ def test_text_and_json_output_name_the_cell(tmp_path):
     data = json.loads(run("json").stdout)
     assert sorted((d["cell"], d.get("cell_type", "")) for d in data) == [(1, ""), (1, "raw")]
     assert FAKE not in concise and FAKE not in json.dumps(data)
+
+
+def test_a_kernel_redcaplint_does_not_model_gets_the_token_scan_and_never_passes(tmp_path):
+    import subprocess
+    import sys
+
+    text = nb(code(f'let token = "{FAKE}"\nlet records = Api.export token\n'), kernel="C#")
+    result = lint(text)
+    assert [f.code for f in result.findings] == ["RC101"]
+    assert result.scan_only and "C#".lower() in result.notice and "token scan" in result.notice
+    clean = tmp_path / "clean.ipynb"
+    clean.write_text(nb(code("let x = 1\n"), kernel="julia"))
+    run = subprocess.run([sys.executable, "-m", "redcaplint", "check", "--isolated", str(clean)],
+                         capture_output=True, text=True)
+    assert "All checks passed" not in run.stdout and "token scan only" in run.stdout
+    assert "julia kernel" in run.stderr
+    # a Python notebook is modelled: no notice
+    assert lint(nb(code("x = 1\n"))).notice is None

@@ -32,6 +32,7 @@ IPYTHON_LINE = re.compile(
 # cell magics whose body is still Python
 PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun", "debug", "pypy", "python", "python3"}
 KERNELS = {"python": "python", "python3": "python", "ipython": "python", "r": "r"}
+MODELLED = {"python", "r"}  # kernels whose code cells are modelled (others: the token scan)
 TEXT_MIME = ("text/", "application/json", "application/javascript")
 SHELL_REQUEST = re.compile(r"\b(?:curl|wget)\b")
 
@@ -127,8 +128,11 @@ def document(path: str, text: str) -> Document:
         elif kind in ("markdown", "raw"):
             add("prose", body, kind, number, " " * len(body))
     text_shown = "".join(shown)
+    unread = kernel not in MODELLED and any(r.kind == "code" and text_shown[r.start:r.end].strip() for r in regions)
     return Document(path, text_shown, regions or [Region("prose", 0, 0, "markdown", 1)],
-                    code="".join(parsed), cells=True)
+                    code="".join(parsed), cells=True,
+                    partial=f"a notebook of the {kernel} kernel: its code cells get only the token scan (RC101)"
+                    if unread else None)
 
 
 SHELL_CELL_MAGICS = {"bash", "sh", "zsh"}
