@@ -105,7 +105,7 @@ class TreeBuilder:
         self.function_ids = first_id
         # each node is converted once: nested calls are visited by the query *and* as
         # arguments of their parent, which would be quadratic in the nesting depth
-        self.cache: dict[tuple[Span, str], Value] = {}
+        self.cache: dict[int, Value] = {}
 
     def prepare(self, region: str) -> str:
         """The text handed to the grammar: a front end may rewrite what its grammar misreads,
@@ -141,6 +141,10 @@ class TreeBuilder:
         # the hottest path of extraction: plain attribute reads, one tuple, no helper call
         if node is None:
             return Unknown(Span(0, 0))
+        key = node.id  # unique within the tree; cheaper to hash than the node's span
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
         if self.bytes_map is None:
             base = self.base
             span = _new_tuple(Span, (node.start_byte + base, node.end_byte + base))
@@ -148,13 +152,9 @@ class TreeBuilder:
             span = self.span(node)
         if depth > MAX_DEPTH:
             return Unknown(span)
-        kind = node.type
-        key = (span, kind)
-        cached = self.cache.get(key)
-        if cached is None:
-            cached = self.cache[key] = self._value(node, span, kind, depth)
-            if cached.__class__ is Str or cached.__class__ is Concat:
-                self.script.strings.append(cached)
+        cached = self.cache[key] = self._value(node, span, node.type, depth)
+        if cached.__class__ is Str or cached.__class__ is Concat:
+            self.script.strings.append(cached)
         return cached
 
     def nodes(self, query_text: str) -> list:
