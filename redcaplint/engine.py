@@ -68,18 +68,18 @@ def lint_text(text: str, display: str, language: str, config: Config, rules: lis
     # long line — and R Markdown's prose are only scanned for tokens)
     code = source.code_text
     regions = [(r.start, r.end) for r in source.code_regions()]
-    too_big = sum(end - start for start, end in regions) > MAX_ANALYSED_CHARS
     isolated = getattr(fe, "ISOLATED", False)  # a grammar that may loop for ever (isolate.py)
-    if too_big or any(longest_line(code, start, end) > MAX_LINE_CHARS for start, end in regions) or (
-            isolated and not isolate.available()):
-        # generated, minified or data files: the token scan reads text linearly; a model of
-        # them would not pay (a person does not write a 20,000-character line of API calls)
-        scripts = [Script(source, language)]
-        why = (f"larger than {MAX_ANALYSED_CHARS // 1_000_000} MB" if too_big
-               else "its grammar is only run in a child process, which needs os.fork" if isolated
-               and not isolate.available() else f"a line longer than {MAX_LINE_CHARS} characters")
-        result.notice = f"{why}: only the token scan (RC101) ran"
-        result.scan_only = True
+    # generated, minified or data files get the token scan, which reads text linearly; a
+    # model of them would not pay (a person does not write a 20,000-character line of API calls)
+    why = (f"larger than {MAX_ANALYSED_CHARS // 1_000_000} MB"
+           if sum(end - start for start, end in regions) > MAX_ANALYSED_CHARS
+           else f"a line longer than {MAX_LINE_CHARS} characters"
+           if any(longest_line(code, start, end) > MAX_LINE_CHARS for start, end in regions)
+           else "its grammar is only run in a child process, which needs os.fork"
+           if isolated and not isolate.available() else None)
+    if why is not None:
+        built = Script(source, language)
+        result.notice, result.scan_only = f"{why}: only the token scan (RC101) ran", True
         rules = [r for r in rules if r.code in ("RC101", "RC002")]
     elif isolated:
         try:
@@ -88,10 +88,9 @@ def lint_text(text: str, display: str, language: str, config: Config, rules: lis
             built = Script(source, language, syntax_error=SyntaxProblem(
                 0, f"the {language} grammar did not finish parsing in {isolate.timeout():g} s (its scanner "
                    "loops on some broken input, e.g. an unterminated heredoc)"))
-        scripts = built if isinstance(built, list) else [built]
     else:
         built = fe.build(source)
-        scripts = built if isinstance(built, list) else [built]
+    scripts = built if isinstance(built, list) else [built]
     if source.partial and result.notice is None:
         result.notice, result.scan_only = source.partial, True
     raw: list[tuple] = []

@@ -8,7 +8,7 @@ import re
 from typing import Optional
 
 from redcaplint.frontends._grammars import language, parser
-from redcaplint.model import Concat, Loop, Script, Span, Str, SyntaxProblem, Unknown, Value
+from redcaplint.model import Concat, Loop, Return, Script, Span, Str, SyntaxProblem, Unknown, Value
 from redcaplint.source import Document
 
 MAX_DEPTH = 60  # value conversion depth; deeper expressions become Unknown (never recurse unbounded)
@@ -72,7 +72,8 @@ def first_error(root):
             return node if node is not root else None
 
 
-ITERABLE_FIELDS = ("right", "sequence")  # Python/JavaScript `for x in/of xs`, R `for (x in xs)`
+ITERABLE_FIELDS = ("right", "sequence", "list")  # Python/JS `for x in/of xs`, R `for (x in xs)`, Perl `foreach (@xs)`
+BODY_FIELDS = ("body", "block")  # a loop's body: `block` in Perl
 ALWAYS_TRUE = {"True", "TRUE", "T", "true", "1", ":"}  # a loop condition that never ends it
 
 
@@ -192,7 +193,7 @@ class TreeBuilder:
     def add_loop(self, kind: str, node, with_condition: bool = False) -> None:
         """A loop statement; a `while` condition runs once per iteration, so it is part of
         the body that one iteration executes."""
-        body = node.child_by_field_name("body")
+        body = next((c for c in (node.child_by_field_name(f) for f in BODY_FIELDS) if c is not None), None)
         if body is None:
             return
         body_span = self.span(body)
@@ -204,6 +205,14 @@ class TreeBuilder:
         self.script.loops.append(Loop(kind, self.span(node), Span(start, body_span.end), body_span,
                                       self.value(over) if over is not None and not with_condition else None,
                                       forever))
+
+    def add_return(self, node) -> None:
+        """A return statement: a same-file function's call has the returned value (factories,
+        payload builders). A bare `return` or one the front end cannot read adds nothing."""
+        inner = self.operands(node)
+        value = self.value(inner[0]) if inner else None
+        if value is not None and value.__class__ is not Unknown:
+            self.script.returns.append(Return(self.span(node), value))
 
     def _value(self, node, span: Span, kind: str, depth: int) -> Value:  # pragma: no cover
         raise NotImplementedError

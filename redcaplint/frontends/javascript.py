@@ -297,10 +297,7 @@ class _Builder(TreeBuilder):
             elif kind == "do_statement":
                 self.add_loop("do", node)
             elif kind == "return_statement":
-                inner = [c for c in node.named_children if c.type != "comment"]
-                value = self.value(inner[0]) if inner else None
-                if value is not None and value.__class__ is not Unknown:
-                    s.returns.append(Return(self.span(node), value))
+                self.add_return(node)
             elif kind == "arrow_function" and self.span(node) in self.function_spans:
                 # a named arrow (`const f = x => …`) gives back its expression; an anonymous
                 # callback's value (`xs.forEach(x => p.append(x))`) is no function's return

@@ -18,7 +18,7 @@ from redcaplint.frontends._edits import append_before_closing
 from redcaplint.frontends._treesitter import TreeBuilder, joined
 from redcaplint.model import (
     BinOp, Call, CallSite, Concat, Dict, EnvLookup, FunctionDef, Item, Loop, Name, Num,
-    Option, Output, Return, Script, Seq, Sleep, Span, Str, Unknown, Value, Assign,
+    Option, Output, Script, Seq, Sleep, Span, Str, Unknown, Value, Assign,
 )
 from redcaplint.source import Document
 
@@ -181,19 +181,9 @@ class _Builder(TreeBuilder):
         elif kind == "assignment_expression":
             self.on_assignment(node)
         elif kind == "for_statement":
-            block = node.child_by_field_name("block")
-            over = node.child_by_field_name("list")
-            if block is not None:
-                body = self.span(block)
-                s.loops.append(Loop("for", self.span(node), body, body,
-                                    self.value(over) if over is not None else None))
-        elif kind == "loop_statement":
-            block, cond = node.child_by_field_name("block"), node.child_by_field_name("condition")
-            if block is not None:
-                body = self.span(block)
-                start = self.span(cond).start if cond is not None else body.start
-                s.loops.append(Loop("while", self.span(node), Span(start, body.end), body,
-                                    forever=cond is not None and self.t(cond).strip() == "1"))
+            self.add_loop("for", node)
+        elif kind == "loop_statement":  # while/until
+            self.add_loop("while", node, with_condition=True)
         elif kind == "map_grep_expression":
             callback = node.child_by_field_name("callback")
             if callback is not None:
@@ -203,10 +193,7 @@ class _Builder(TreeBuilder):
         elif kind == "subroutine_declaration_statement":
             self.on_sub(node)
         elif kind == "return_expression":
-            inner = self.operands(node)
-            value = self.value(inner[0]) if inner else None
-            if value is not None and value.__class__ is not Unknown:
-                s.returns.append(Return(self.span(node), value))
+            self.add_return(node)
 
     def on_assignment(self, node) -> None:
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")

@@ -20,7 +20,7 @@ from redcaplint.frontends._handles import Handles
 from redcaplint.frontends._treesitter import TreeBuilder, joined
 from redcaplint.model import (
     CONSTRUCTOR, Assign, Attr, BinOp, Call, CallSite, Concat, Const, Decode, Dict, EnvLookup,
-    FunctionDef, Item, Loop, Name, Num, Option, Output, Return, Script, Seq, Sleep, Span, Str,
+    FunctionDef, Item, Loop, Name, Num, Option, Output, Script, Seq, Sleep, Span, Str,
     Unknown, Value,
 )
 from redcaplint.source import Document
@@ -262,10 +262,7 @@ class _Builder(TreeBuilder):
             if echoed is not None and echoed.type == "expression_statement" and self.t(node) == "<?=":
                 s.outputs.append(Output(self.span(node), "print", tuple(self.value(c) for c in echoed.named_children)))
         elif kind == "return_statement":
-            inner = node.named_children
-            value = self.value(inner[0]) if inner else None
-            if value is not None and value.__class__ is not Unknown:
-                s.returns.append(Return(self.span(node), value))
+            self.add_return(node)
 
     def on_assignment(self, node) -> None:
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")

@@ -17,7 +17,7 @@ from typing import Optional
 
 from redcaplint.model import (
     CONSTRUCTOR, Assign, Attr, BinOp, Call, CallSite, Concat, Const, Dict, Dispatch, EnvLookup, FunctionDef,
-    Item, Loop, Name, Num, Option, Output, Return, Script, Seq, Sleep, Span, Str, SyntaxProblem,
+    Item, Loop, Name, Num, Option, Output, Script, Seq, Sleep, Span, Str, SyntaxProblem,
     Unknown, Value,
 )
 from redcaplint.frontends._edits import add_argument, append_to_indented_block
@@ -426,10 +426,7 @@ class _Builder(TreeBuilder):
                 if inner and inner[-1].type == "call":
                     self.awaited.add(self.span(inner[-1]))
             elif kind == "return_statement":
-                inner = node.named_children
-                value = self.value(inner[0]) if inner else None
-                if value is not None and value.__class__ is not Unknown:
-                    s.returns.append(Return(self.span(node), value))
+                self.add_return(node)
             elif kind in SUSPECT_KINDS:
                 continue
             else:  # comprehensions and generator expressions
