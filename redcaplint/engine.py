@@ -52,12 +52,21 @@ def longest_line(text: str, start: int = 0, end: Optional[int] = None) -> int:
         start = stop + 1
 
 
-def lint_text(text: str, display: str, language: str, config: Config, rules: list) -> FileResult:
+def lint_text(text: str, display: str, language: str, config: Config, rules: list,
+              hung: bool = False) -> FileResult:
     from redcaplint.resolve import Facts, analyse
     from redcaplint.rule import RuleContext
     from redcaplint.suppress import directives, removal, suppressing
 
     fe = front_end(language)
+    if not hung and isolate.wanted(fe):
+        # a grammar that may loop for ever (isolate.py): the file is linted in a child process
+        # that is killed at the deadline; what comes back is the result, a few findings
+        try:
+            return isolate.run(language, lint_text, text, display, language, config, rules,
+                               warm=lambda: fe.build(Document(display, "")))
+        except isolate.Hung:
+            return lint_text(text, display, language, config, rules, hung=True)
     source = fe.document(display, text) if hasattr(fe, "document") else Document(display, text)
     if fe.LANGUAGE == "text":
         from redcaplint.frontends.text import RULES as TEXT_RULES
@@ -68,7 +77,6 @@ def lint_text(text: str, display: str, language: str, config: Config, rules: lis
     # long line — and R Markdown's prose are only scanned for tokens)
     code = source.code_text
     regions = [(r.start, r.end) for r in source.code_regions()]
-    isolated = getattr(fe, "ISOLATED", False)  # a grammar that may loop for ever (isolate.py)
     # generated, minified or data files get the token scan, which reads text linearly; a
     # model of them would not pay (a person does not write a 20,000-character line of API calls)
     why = (f"larger than {MAX_ANALYSED_CHARS // 1_000_000} MB"
@@ -76,18 +84,15 @@ def lint_text(text: str, display: str, language: str, config: Config, rules: lis
            else f"a line longer than {MAX_LINE_CHARS} characters"
            if any(longest_line(code, start, end) > MAX_LINE_CHARS for start, end in regions)
            else "its grammar is only run in a child process, which needs os.fork"
-           if isolated and not isolate.available() else None)
+           if getattr(fe, "ISOLATED", False) and not isolate.available() else None)
     if why is not None:
         built = Script(source, language)
         result.notice, result.scan_only = f"{why}: only the token scan (RC101) ran", True
         rules = [r for r in rules if r.code in ("RC101", "RC002")]
-    elif isolated:
-        try:
-            built = isolate.build(fe, source)
-        except isolate.Hung:
-            built = Script(source, language, syntax_error=SyntaxProblem(
-                0, f"the {language} grammar did not finish parsing in {isolate.timeout():g} s (its scanner "
-                   "loops on some broken input, e.g. an unterminated heredoc)"))
+    elif hung:
+        built = Script(source, language, syntax_error=SyntaxProblem(
+            0, f"the {language} grammar did not finish parsing in {isolate.timeout():g} s (its scanner "
+               "loops on some broken input, e.g. an unterminated heredoc)"))
     else:
         built = fe.build(source)
     scripts = built if isinstance(built, list) else [built]
