@@ -52,6 +52,24 @@ def longest_line(text: str, start: int = 0, end: Optional[int] = None) -> int:
         start = stop + 1
 
 
+def _token_scan_only(fe, source: Document) -> Optional[str]:
+    """Why this file's code gets only the token scan, or None. Generated, minified or data
+    files: the token scan reads text linearly, and a model of them would not pay (a person
+    does not write a 20,000-character line of API calls). What would be modelled is the code
+    (a notebook's outputs — an embedded image is one long line — and R Markdown's prose are
+    only scanned anyway), and a text file needs no reason: the token scan is all it gets."""
+    if fe.LANGUAGE == "text":
+        return None
+    code, regions = source.code_text, [(r.start, r.end) for r in source.code_regions()]
+    if sum(end - start for start, end in regions) > MAX_ANALYSED_CHARS:
+        return f"larger than {MAX_ANALYSED_CHARS // 1_000_000} MB"
+    if any(longest_line(code, start, end) > MAX_LINE_CHARS for start, end in regions):
+        return f"a line longer than {MAX_LINE_CHARS} characters"
+    if getattr(fe, "ISOLATED", False) and not isolate.available():
+        return "its grammar is only run in a child process, which needs os.fork"
+    return None
+
+
 def lint_text(text: str, display: str, language: str, config: Config, rules: list,
               hung: bool = False) -> FileResult:
     from redcaplint.resolve import Facts, analyse
@@ -73,18 +91,7 @@ def lint_text(text: str, display: str, language: str, config: Config, rules: lis
 
         rules = [r for r in rules if r.code in TEXT_RULES]
     result = FileResult(display, linted=True)
-    # what would be modelled is the code (a notebook's outputs — an embedded image is one
-    # long line — and R Markdown's prose are only scanned for tokens)
-    code = source.code_text
-    regions = [(r.start, r.end) for r in source.code_regions()]
-    # generated, minified or data files get the token scan, which reads text linearly; a
-    # model of them would not pay (a person does not write a 20,000-character line of API calls)
-    why = (f"larger than {MAX_ANALYSED_CHARS // 1_000_000} MB"
-           if sum(end - start for start, end in regions) > MAX_ANALYSED_CHARS
-           else f"a line longer than {MAX_LINE_CHARS} characters"
-           if any(longest_line(code, start, end) > MAX_LINE_CHARS for start, end in regions)
-           else "its grammar is only run in a child process, which needs os.fork"
-           if getattr(fe, "ISOLATED", False) and not isolate.available() else None)
+    why = _token_scan_only(fe, source)
     if why is not None:
         built = Script(source, language)
         result.notice, result.scan_only = f"{why}: only the token scan (RC101) ran", True

@@ -358,6 +358,13 @@ class Analysis:
                 out[p] = call.args[i]
         for k, v in call.kwargs:
             out[k] = v
+        # keywords the function does not name, where its next positional parameter is free,
+        # are the object passed there: a front end spreads a trailing options object into
+        # keywords (`this.request({content: "record"})`, whose `request(params)` takes it)
+        unnamed = [(k, v) for k, v in call.kwargs if k not in fn.params]
+        at = len(call.args)
+        if unnamed and at < len(fn.params) and fn.params[at] not in ("*", "") and fn.params[at] not in dict(call.kwargs):
+            out[fn.params[at]] = Dict(call.span, tuple((Str(v.span, k), v) for k, v in unnamed), call.star)
         return out
 
     def returned(self, call: Call, depth: int) -> Optional[tuple[FunctionDef, Return]]:
@@ -454,14 +461,22 @@ class Analysis:
                 # `self.base_payload`: an attribute assigned once in the file is that value
                 found = self.attr_assigns.get(value.attr)
                 if not found or len(found) != 1 or found[0][0].span.contains(value.span):
-                    return value
+                    # `params.content`: a property of an object literal the linter can see
+                    # (a caller's, through a parameter)
+                    base = self.resolve(value.base, scope, pos, depth + 1, env=env)
+                    entry = next((v for k, v in reversed(base.entries) if isinstance(k, Str) and k.value == value.attr),
+                                 None) if isinstance(base, Dict) else None
+                    if entry is None:
+                        return value
+                    value, depth = entry, depth + 1
+                    continue
                 a, sc = found[0]
                 value, scope, pos, depth = a.value, sc, a.span.start, depth + 1
                 continue
             if isinstance(value, Item):
                 # `cfg["token"]`: the entry of a dict the linter can see
-                base = self.resolve(value.base, scope, pos, depth + 1)
-                key = self.resolve(value.key, scope, pos, depth + 1)
+                base = self.resolve(value.base, scope, pos, depth + 1, env=env)
+                key = self.resolve(value.key, scope, pos, depth + 1, env=env)
                 if not isinstance(base, Dict) or not isinstance(key, Str):
                     return value
                 entry = next((v for k, v in reversed(base.entries) if isinstance(k, Str) and k.value == key.value), None)

@@ -175,6 +175,21 @@ def test_long_line_check_is_linear():
     assert ratio(longest_line, small, large) < 2.5
 
 
+def test_a_long_line_makes_code_token_scan_only_but_a_text_file_is_read_as_always():
+    from redcaplint.config import Config
+    from redcaplint.engine import lint_text
+    from redcaplint.registry import all_rules
+
+    rules = list(all_rules().values())
+    line = "x = '" + "a" * 25_000 + "'\nT = 'DEADBEEFDEADBEEFDEADBEEFDEADBEEF'\n"
+    code = lint_text(line, "gen.py", "python", Config(), rules)
+    assert code.scan_only and "longer than 20000" in code.notice
+    assert [f.code for f in code.findings] == ["RC101"]
+    text = lint_text(line, "dump.txt", "text", Config(), rules)
+    assert not text.scan_only and text.notice is None  # the token scan is all a text file gets
+    assert [f.code for f in text.findings] == ["RC101"]
+
+
 def test_many_findings_on_one_line_print_a_window(tmp_path):
     from redcaplint.config import Config
     from redcaplint.engine import lint_text

@@ -35,6 +35,7 @@ SPELLINGS = {
 QUERY = ("[(command) (variable_assignment) (function_definition) (for_statement)"
          " (c_style_for_statement) (while_statement)] @n")
 POSITIONAL = tuple(str(i) for i in range(1, 10))  # what a shell function's caller passes
+FORWARDED = "@"  # "$@" / "$*": all of the caller's words, passed on (`rc() { curl … "$@"; }`)
 PRINTS = {"echo", "printf", "print"}
 SLEEP_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 CURL_NAME = re.compile(r"(?:^|/)curl$")
@@ -55,11 +56,28 @@ WGET_VALUE = {"--post-data", "--body-data", "--timeout", "-T", "--output-documen
 DISPATCHERS = {"xargs": ("-P", "--max-procs"), "parallel": ("-j", "--jobs", "-P")}
 
 
+class _CurlWords:
+    """A curl command line, read (curl_options)."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[Value, Value]] = []
+        self.open = False
+        self.get = False
+        self.forwards = False  # "$@" among the words
+        self.url: Optional[Value] = None
+        self.timeout: Optional[Value] = None
+        self.kwargs: list[tuple[str, Value]] = []
+
+
 class _Builder(TreeBuilder):
     def __init__(self, source: Document, start: int = 0, end: Optional[int] = None, first_id: int = 0) -> None:
         super().__init__(source, "bash", start, end, first_id)  # the grammar's name
         self.script.language = LANGUAGE
         self.curl_vars: set[str] = set()  # variables that hold the curl command
+        # functions that pass their words on to curl ("$@"), with those curl calls, and the
+        # timeout each call of them passes (None: none)
+        self.forwarders: dict[str, list[Call]] = {}
+        self.forwarded_timeouts: dict[str, list[Optional[Value]]] = {}
 
     # -- values -------------------------------------------------------------------------
     def _value(self, node, span: Span, kind: str, depth: int) -> Value:
@@ -74,6 +92,8 @@ class _Builder(TreeBuilder):
             if name is None:
                 return Unknown(span)
             text = self.t(name)
+            if text == "*":
+                text = FORWARDED
             if kind == "expansion" and len(node.named_children) > 1 and text not in POSITIONAL:
                 # `${REDCAP_API_TOKEN:?set it}`, `${X:-default}`: a variable from the environment
                 return EnvLookup(span, Str(self.span(name), text))
@@ -144,7 +164,7 @@ class _Builder(TreeBuilder):
             return
         self.function_ids += 1
         self.script.functions.append(FunctionDef(self.function_ids, self.t(name), self.span(node),
-                                                 self.span(body), POSITIONAL))
+                                                 self.span(body), POSITIONAL + (FORWARDED,)))
 
     def on_command(self, node) -> None:
         s = self.script
@@ -156,6 +176,12 @@ class _Builder(TreeBuilder):
         args = tuple(self.value(w) for w in words)
         if name == "curl":
             call = self.curl(span, args)
+        elif name in self.forwarders:
+            # `rc -d content=record`: the words are curl options the helper's curl receives;
+            # what they send is the helper's parameter "@"
+            words = self.curl_options(args)
+            call = Call(span, name, args, ((FORWARDED, Dict(span, tuple(words.entries), words.open)),))
+            self.forwarded_timeouts.setdefault(name, []).append(words.timeout)
         elif name == "wget":
             call = self.wget(span, args)
         else:
@@ -198,35 +224,51 @@ class _Builder(TreeBuilder):
 
     # -- curl and wget ------------------------------------------------------------------
     def curl(self, span: Span, args: tuple) -> Call:
-        entries: list[tuple[Value, Value]] = []
-        is_open = False
-        get = False
-        url: Optional[Value] = None
-        kwargs: list[tuple[str, Value]] = []
+        words = self.curl_options(args)
+        kwargs = list(words.kwargs)
+        if words.timeout is not None:
+            kwargs.append(("timeout", words.timeout))
+        kwargs.append(("params" if words.get else "data", Dict(span, tuple(words.entries), words.open)))
+        call = Call(span, "curl", (words.url,) if words.url is not None else (), tuple(kwargs))
+        if words.forwards:
+            helper = next((f for f in reversed(self.script.functions) if f.body.contains(span)), None)
+            if helper is not None:
+                self.forwarders.setdefault(helper.name, []).append(call)
+        return call
+
+    def curl_options(self, args: tuple) -> "_CurlWords":
+        """What a curl command line's words say: its URL, the form fields of its data
+        options merged in order, `-G`, `-m`, `-X`, and "$@" (words passed on by a helper's
+        caller, merged where they stand); `-k`/`--insecure` are recorded as options."""
+        w = _CurlWords()
         i = 0
         n = len(args)
 
         def take(option: str, value: Optional[Value]) -> None:
-            nonlocal is_open, url
             if value is None:
                 return
             if option in DATA_OPTIONS:
-                opened = form_fields(value, DATA_OPTIONS[option], entries, self.text)
-                is_open = is_open or opened
+                opened = form_fields(value, DATA_OPTIONS[option], w.entries, self.text)
+                w.open = w.open or opened
             elif option == "--json":
-                is_open = True
+                w.open = True
             elif option in ("-m", "--max-time"):
-                kwargs.append(("timeout", _number(value)))
+                w.timeout = _number(value)
             elif option in ("-X", "--request"):
-                kwargs.append(("method", value))
+                w.kwargs.append(("method", value))
             elif option == "--url":
-                url = url or value
+                w.url = w.url or value
 
         while i < n:
             a = args[i]
+            if isinstance(a, Name) and a.name == FORWARDED:
+                w.entries.append((Str(a.span, "*"), a))  # the caller's words, merged here
+                w.forwards = True
+                i += 1
+                continue
             text = a.value if isinstance(a, Str) else None
             if text is None or not text.startswith("-") or text == "-":
-                url = url or a  # a positional argument: the URL
+                w.url = w.url or a  # a positional argument: the URL
                 i += 1
                 continue
             if text.startswith("--"):
@@ -234,7 +276,7 @@ class _Builder(TreeBuilder):
                 if opt in ("--insecure",):
                     self.script.options.append(Option(a.span, "tls-off"))
                 elif opt in ("--get",):
-                    get = True
+                    w.get = True
                 elif opt in CURL_LONG_VALUE or opt in DATA_OPTIONS:
                     if eq:
                         take(opt, Str(a.span, rest))
@@ -258,12 +300,22 @@ class _Builder(TreeBuilder):
                 if c == "k":
                     self.script.options.append(Option(a.span, "tls-off"))
                 elif c == "G":
-                    get = True
+                    w.get = True
                 j += 1
             i += 1
-        payload = Dict(span, tuple(entries), is_open)
-        kwargs.append(("params" if get else "data", payload))
-        return Call(span, "curl", (url,) if url is not None else (), tuple(kwargs))
+        return w
+
+    def build(self) -> Script:
+        s = super().build()
+        # a helper's curl without a timeout of its own gets the one every caller passes on
+        # (`rc -m 30 -d …` everywhere); one caller without it leaves the helper's request without
+        for name, calls in self.forwarders.items():
+            passed = self.forwarded_timeouts.get(name, [])
+            if passed and all(t is not None for t in passed):
+                for call in calls:
+                    if call.kwarg("timeout") is None:
+                        call.kwargs = ((("timeout", passed[0]),) + call.kwargs)
+        return s
 
     def wget(self, span: Span, args: tuple) -> Call:
         entries: list[tuple[Value, Value]] = []
