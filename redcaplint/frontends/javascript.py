@@ -56,6 +56,8 @@ ITERATORS = {"forEach", "map", "flatMap", "filter", "reduce", "some", "every", "
 # `form-data` is the npm package whose export is FormData (`const FormData = require("form-data")`)
 FORM_BUILDERS = {"URLSearchParams", "FormData", "URLSearchParams.new", "form-data"}
 PASS_THROUGH = {"toString", "trim"}  # methods whose result carries the receiver's parameters
+# module functions that form-encode an object: the encoded body carries its fields
+FORM_ENCODERS = {"querystring.stringify", "querystring.encode", "qs.stringify"}
 # request functions whose options object is spread into keywords: callee → its position
 OPTION_ARG = {"fetch": 1, "node-fetch": 1, "cross-fetch": 1, "isomorphic-fetch": 1, "undici.fetch": 1, "axios": 0, "axios.request": 0, "axios.create": 0, "$.ajax": 0,
               "jQuery.ajax": 0, "axios.post": 2, "axios.put": 2, "axios.patch": 2, "axios.get": 1,
@@ -83,8 +85,9 @@ class _Builder(TreeBuilder):
         self.xhr = Handles("javascript", "fetch")  # XMLHttpRequest variables: open() URL, timeout
         self.async_nodes: set[Span] = set()
         # `for (const [k, v] of Object.entries(src))` loops: (body, k, v, src), so that a
-        # `dst.append(k, v)` inside copies all of src into dst
-        self.pair_loops: list[tuple[Span, str, str, Value]] = []
+        # `dst.append(k, v)` inside copies all of src into dst; v is None for a loop over
+        # keys (`Object.keys(src)`, `for…in`), whose values are `src[k]`
+        self.pair_loops: list[tuple[Span, str, Optional[str], Value]] = []
         self.function_spans: set[Span] = set()  # the nodes modelled as FunctionDefs
 
     def prepare(self, region: str) -> str:
@@ -243,6 +246,8 @@ class _Builder(TreeBuilder):
             # new URLSearchParams({…}) / (params) carries the object's fields; empty: built
             # with append()
             return args[0] if args else Dict(span, ())
+        if callee in FORM_ENCODERS and args:
+            return args[0]
         if callee in PASS_THROUGH and receiver is not None and not args:
             return receiver  # new URLSearchParams({...}).toString(): the same fields, encoded
         if callee == "Object.assign" and args:
@@ -461,26 +466,40 @@ class _Builder(TreeBuilder):
                 s.calls.append(CallSite(Call(fn.span, fn.name), reference=True))
             source = call.receiver
             if fn_node is not None and fn_node.type in FUNCTION_KINDS and isinstance(source, Call) \
-                    and source.callee == "Object.entries" and source.args:
-                # Object.entries(src).forEach(([k, v]) => { dst[k] = v }): a pairs loop too
+                    and source.callee in ("Object.entries", "Object.keys") and source.args:
+                # Object.entries(src).forEach(([k, v]) => { dst[k] = v }) and
+                # Object.keys(src).forEach(k => fd.append(k, src[k])): pairs loops too
                 params = fn_node.child_by_field_name("parameters")
-                pattern = params.named_children[0] if params is not None and params.named_children else None
+                pattern = fn_node.child_by_field_name("parameter") or (
+                    params.named_children[0] if params is not None and params.named_children else None)
                 if pattern is not None and pattern.type == "required_parameter":  # TypeScript
                     pattern = pattern.child_by_field_name("pattern")
-                names = [self.t(c) for c in pattern.named_children if c.type == "identifier"] \
-                    if pattern is not None and pattern.type == "array_pattern" else []
                 body = fn_node.child_by_field_name("body")
-                if len(names) == 2 and body is not None:
-                    self.pair_loops.append((self.span(body), names[0], names[1], source.args[0]))
+                if pattern is not None and body is not None:
+                    if source.callee == "Object.keys" and pattern.type == "identifier":
+                        self.pair_loops.append((self.span(body), self.t(pattern), None, source.args[0]))
+                    elif source.callee == "Object.entries" and pattern.type == "array_pattern":
+                        names = [self.t(c) for c in pattern.named_children if c.type == "identifier"]
+                        if len(names) == 2:
+                            self.pair_loops.append((self.span(body), names[0], names[1], source.args[0]))
 
     def on_pairs_loop(self, node) -> None:
+        """`for (const [k, v] of Object.entries(src))`, `for (const k of Object.keys(src))`,
+        `for (const k in src)`: loops over an object's pairs or keys."""
         left, right, body = (node.child_by_field_name(f) for f in ("left", "right", "body"))
-        if left is None or right is None or body is None or left.type != "array_pattern":
+        if left is None or right is None or body is None:
             return
-        names = [self.t(c) for c in left.named_children if c.type == "identifier"]
         source = self.value(right)
-        if len(names) == 2 and isinstance(source, Call) and source.callee == "Object.entries" and source.args:
-            self.pair_loops.append((self.span(body), names[0], names[1], source.args[0]))
+        operator = node.child_by_field_name("operator")
+        if left.type == "array_pattern":
+            names = [self.t(c) for c in left.named_children if c.type == "identifier"]
+            if len(names) == 2 and isinstance(source, Call) and source.callee == "Object.entries" and source.args:
+                self.pair_loops.append((self.span(body), names[0], names[1], source.args[0]))
+        elif left.type == "identifier":
+            if isinstance(source, Call) and source.callee == "Object.keys" and source.args:
+                self.pair_loops.append((self.span(body), self.t(left), None, source.args[0]))
+            elif operator is not None and self.t(operator) == "in":
+                self.pair_loops.append((self.span(body), self.t(left), None, source))
 
     def copied_pairs(self, span: Span, args: tuple) -> Optional[Value]:
         """The object whose pairs `dst.append(k, v)` copies inside a pairs loop, also when
@@ -488,9 +507,14 @@ class _Builder(TreeBuilder):
         key = args[0].parts[0] if isinstance(args[0], Concat) and args[0].parts else args[0]
         if not isinstance(key, Name):
             return None
+        value = args[1]
         for body, k, v, source in reversed(self.pair_loops):
-            if body.contains(span) and key.name == k and (
-                    isinstance(args[0], Concat) or (isinstance(args[1], Name) and args[1].name == v)):
+            if not body.contains(span) or key.name != k:
+                continue
+            if v is None:  # a keys loop: the value is src[k]
+                if isinstance(value, Item) and isinstance(value.key, Name) and value.key.name == k:
+                    return source
+            elif isinstance(args[0], Concat) or (isinstance(value, Name) and value.name == v):
                 return source
         return None
 
