@@ -110,3 +110,25 @@ def test_comments_are_never_arguments(name, tmp_path):
     out = run(["--output-format", "json", name], cwd=tmp_path)
     codes = {f["code"] for f in json.loads(out.stdout)}
     assert "RC401" in codes, out.stdout + out.stderr
+
+
+@pytest.mark.parametrize("name,code", [
+    # Babel accepts a bare `>`, `}` or `&` in JSX text; tree-sitter-javascript does not
+    ("page.jsx", "const A = () => (\n  <p>\n    Setup -> Data Dictionary -> Download & save }\n  </p>\n);\n"),
+    # POSIX `for i do` (every gradlew has one); the grammar reads only `for i; do`
+    ("gradlew.sh", 'save () {\n    for i do printf %s\\\\n "$i" ; done\n}\nfor  x  do echo "$x"; done\n'),
+])
+def test_what_the_language_accepts_but_its_grammar_rejects_is_not_rc001(name, code, tmp_path):
+    from redcaplint.config import Config
+    from redcaplint.engine import lint_text
+    from redcaplint.registry import all_rules
+
+    language = "javascript" if name.endswith(".jsx") else "shell"
+    result = lint_text(code, name, language, Config(), list(all_rules().values()))
+    assert [f.code for f in result.findings] == []
+    # a real error is still one, and positions stay the text's own
+    broken = lint_text(code + "const B = (\n" if language == "javascript" else code + "if then\n",
+                       name, language, Config(), list(all_rules().values()))
+    assert [f.code for f in broken.findings] == ["RC001"]
+    if language == "javascript":  # reported where it is, after the repaired lines
+        assert broken.findings[0].line == code.count("\n") + 1

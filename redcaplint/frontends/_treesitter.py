@@ -72,6 +72,7 @@ def first_error(root):
             return node if node is not root else None
 
 
+MAX_REPAIRS = 16  # parses a front end's repair() may ask for, at most
 ITERABLE_FIELDS = ("right", "sequence", "list")  # Python/JS `for x in/of xs`, R `for (x in xs)`, Perl `foreach (@xs)`
 BODY_FIELDS = ("body", "block")  # a loop's body: `block` in Perl
 ALWAYS_TRUE = {"True", "TRUE", "T", "true", "1", ":"}  # a loop condition that never ends it
@@ -98,6 +99,8 @@ class TreeBuilder:
         data = region.encode("utf-8", "surrogatepass")
         self.grammar = language
         self.tree = parser(language).parse(data)
+        if self.tree.root_node.has_error:
+            self.tree = self._repaired(language, data)
         self.root = self.tree.root_node
         self.base = start
         self.start, self.end = start, end
@@ -112,6 +115,26 @@ class TreeBuilder:
         """The text handed to the grammar: a front end may rewrite what its grammar misreads,
         character for character (every offset stays)."""
         return region
+
+    def _repaired(self, language: str, data: bytes):
+        """What the grammar rejects but the language's tools accept, blanked where the grammar
+        stops, one place per parse (at most MAX_REPAIRS): a real error later in the file is
+        then the one reported."""
+        tree = self.tree
+        for _ in range(MAX_REPAIRS):
+            data = self.repair(data, tree)
+            if data is None:
+                break
+            tree = parser(language).parse(data)
+            if not tree.root_node.has_error:
+                break
+        return tree
+
+    def repair(self, data: bytes, tree) -> Optional[bytes]:
+        """The parsed bytes with the tree's first error blanked, where a front end knows the
+        grammar is stricter than the language (same length, so every offset stays); None
+        when it is a real error."""
+        return None
 
     def span(self, node) -> Span:
         m = self.bytes_map

@@ -19,7 +19,7 @@ import re
 from typing import Optional
 
 from redcaplint.frontends._handles import Handles
-from redcaplint.frontends._treesitter import TreeBuilder, joined
+from redcaplint.frontends._treesitter import TreeBuilder, first_error, joined
 from redcaplint.model import (
     CONSTRUCTOR, Assign, Attr, BinOp, Call, CallSite, Concat, Const, Dict, Dispatch, EnvLookup,
     FunctionDef, Item, Loop, Name, Num, Option, Output, Return, Script, Seq, Sleep, Span, Str,
@@ -68,6 +68,8 @@ METHOD_OPTION_ARG = {"post": 2, "put": 2, "patch": 2, "get": 1, "request": 0, "d
 CONSTANTS = {"true": True, "false": False, "null": None, "undefined": None}
 ESCAPES = {"\\n": "\n", "\\t": "\t", "\\'": "'", '\\"': '"', "\\\\": "\\", "\\`": "`"}
 _NUMBER = re.compile(r"^[0-9_.eExXa-fA-FoObBn]+$")
+# `a -> b`, `a > b`, `a & b` in JSX text (not a tag's `>` on a line of its own)
+JSX_STRAY = re.compile(rb"(?:(?<=-)|(?<=\S ))>(?=\s)|(?<=\S )[&}](?=\s)")
 
 
 # `using = …` is an assignment to a variable named `using` (old jQuery UI code); the grammar
@@ -92,6 +94,22 @@ class _Builder(TreeBuilder):
 
     def prepare(self, region: str) -> str:
         return USING_ASSIGNMENT.sub("usin_", region) if "using" in region else region
+
+    def repair(self, data: bytes, tree) -> Optional[bytes]:
+        # `Setup -> Data`, `Reports & Exports` in JSX text: Babel accepts a bare `>`, `}` or
+        # `&` there, the grammar does not. Its recovery may start the error at the element's
+        # tag instead: then the first such character in the error's text
+        error = first_error(tree.root_node)
+        if error is None or error.is_missing:
+            return None
+        at = error.start_byte
+        if not (data[at:at + 1] in (b">", b"}", b"&") and error.parent is not None
+                and error.parent.type == "jsx_element"):
+            found = JSX_STRAY.search(data, at, error.end_byte) if data[at:at + 1] == b"<" else None
+            if found is None:
+                return None
+            at = found.start()
+        return data[:at] + b" " + data[at + 1:]
 
     # -- names --------------------------------------------------------------------------
     def dotted(self, node) -> Optional[str]:

@@ -54,6 +54,9 @@ DATA_OPTIONS = {"-d": "&", "--data": "&", "--data-raw": "&", "--data-binary": "&
 WGET_VALUE = {"--post-data", "--body-data", "--timeout", "-T", "--output-document", "-O", "--header",
               "--method", "--user", "--password", "--tries", "-t", "--wait", "-w", "--post-file"}
 DISPATCHERS = {"xargs": ("-P", "--max-procs"), "parallel": ("-j", "--jobs", "-P")}
+# POSIX `for i do … done` (the positional parameters; every gradlew has one), which the
+# grammar only reads as `for i; do`
+FOR_WITHOUT_IN = re.compile(r"\b(for[ \t]+[A-Za-z_][A-Za-z0-9_]*)[ \t](?=[ \t]*do\b)")
 
 
 class _CurlWords:
@@ -78,6 +81,9 @@ class _Builder(TreeBuilder):
         # timeout each call of them passes (None: none)
         self.forwarders: dict[str, list[Call]] = {}
         self.forwarded_timeouts: dict[str, list[Optional[Value]]] = {}
+
+    def prepare(self, region: str) -> str:
+        return FOR_WITHOUT_IN.sub(r"\1;", region) if "for" in region else region
 
     # -- values -------------------------------------------------------------------------
     def _value(self, node, span: Span, kind: str, depth: int) -> Value:
