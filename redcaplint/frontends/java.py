@@ -25,7 +25,7 @@ REQUESTS = {"HttpPost", "HttpGet", "HttpPut"}
 COLLECTIONS = {"ArrayList", "LinkedList", "HashMap", "LinkedHashMap", "Vector", "TreeMap"}
 TLS_OFF = ("NoopHostnameVerifier", "TrustAllStrategy", "TrustSelfSignedStrategy", "ALLOW_ALL_HOSTNAME_VERIFIER")
 TIMEOUT_SETTERS = {"setSocketTimeout", "setConnectTimeout", "setConnectionRequestTimeout", "setResponseTimeout",
-                   "setReadTimeout", "setConnectTimeout"}
+                   "setReadTimeout"}
 
 
 class _Builder(TreeBuilder):
