@@ -463,26 +463,26 @@ class Analysis:
                 if not found or len(found) != 1 or found[0][0].span.contains(value.span):
                     # `params.content`: a property of an object literal the linter can see
                     # (a caller's, through a parameter)
-                    base = self.resolve(value.base, scope, pos, depth + 1, env=env)
+                    base, scope = self._container(value.base, scope, pos, depth, env)
                     entry = next((v for k, v in reversed(base.entries) if isinstance(k, Str) and k.value == value.attr),
                                  None) if isinstance(base, Dict) else None
                     if entry is None:
                         return value
-                    value, depth = entry, depth + 1
+                    value, pos, depth = entry, entry.span.start, depth + 1
                     continue
                 a, sc = found[0]
                 value, scope, pos, depth = a.value, sc, a.span.start, depth + 1
                 continue
             if isinstance(value, Item):
                 # `cfg["token"]`: the entry of a dict the linter can see
-                base = self.resolve(value.base, scope, pos, depth + 1, env=env)
                 key = self.resolve(value.key, scope, pos, depth + 1, env=env)
+                base, scope = self._container(value.base, scope, pos, depth, env)
                 if not isinstance(base, Dict) or not isinstance(key, Str):
                     return value
                 entry = next((v for k, v in reversed(base.entries) if isinstance(k, Str) and k.value == key.value), None)
                 if entry is None:
                     return value
-                value, depth = entry, depth + 1
+                value, pos, depth = entry, entry.span.start, depth + 1
                 continue
             if isinstance(value, Call):
                 # a same-file function's result: what it returns (a session factory)
@@ -523,6 +523,15 @@ class Analysis:
                     return self._mutate(Dict(value.span, (), True), muts, value.function)
             return value
         return Unknown(value.span)
+
+    def _container(self, base: Value, scope: int, pos: int, depth: int, env: Optional[dict]) -> tuple[Value, int]:
+        """What `base[...]` / `base.attr` reads, and the scope its entries are written in: a
+        caller's dict passed for a parameter has its names in the caller's scope."""
+        raw = self.resolve(base, scope, pos, depth + 1)
+        bound = env.get((raw.function, raw.name)) if isinstance(raw, Param) and env is not None else None
+        if bound is not None and not self.mutations((raw.function, raw.name), -1, pos):
+            return self.resolve(bound[0], bound[1], depth=depth + 1, env=env), bound[1]
+        return self.resolve(base, scope, pos, depth + 1, env=env), scope
 
     def dict_entries(self, value: Value, scope: int, env: Optional[dict] = None,
                      depth: int = 0) -> Optional[tuple[dict[str, tuple[Value, Value]], bool]]:
