@@ -7,9 +7,16 @@ from redcaplint.rule import Case, Rule
 from redcaplint.tokens import HEX_RUN, is_placeholder, is_token_format, is_token_literal, sha256
 
 # Text just before a literal that makes it a token context, in any language's spelling:
-# `token = "…"`, `"token": "…"`, `token="…"`, `'token' => '…'`, `token <- "…"`, `token=…` (shell)
+# `token = "…"`, `"token": "…"`, `token="…"`, `'token' => '…'`, `token <- "…"`, `token=…` (shell),
+# `os.environ["REDCAP_API_TOKEN"] = "…"`, `$cfg['api_token'] = '…'`, Perl `$ENV{'TOKEN'} = '…'`
 CONTEXT_BEFORE = re.compile(
-    r"(?i)(token|api_?key|apikey)\w*[\"'\]]?\s*(?:=>|<-|:=|=|:)\s*(?:\w+\()?\s*[\"'`]?$")
+    r"(?i)(token|api_?key|apikey)\w*(?:[\"'][\]}]|[\"'\]}])?\s*(?:=>|<-|:=|=|:)\s*(?:\w+\()?\s*[\"'`]?$")
+
+
+# the literal is written into the environment (`os.environ["T"] = "…"`, `putenv("T=…")`,
+# `Sys.setenv(T = "…")`): reading it from the environment instead is no fix
+ENV_WRITE = re.compile(r"(?:environ\s*\[|\$ENV\s*\{|\$_ENV\s*\[|process\.env\.|putenv\s*\(|setenv\s*\()[^\n]*$",
+                       re.IGNORECASE)
 
 
 class HardcodedToken(Rule):
@@ -17,8 +24,8 @@ class HardcodedToken(Rule):
     ## What it does
     Finds REDCap API tokens written into source: a 32-hex project token or 64-hex super
     token in a token context (a `token` payload key or argument, a client constructor's token,
-    a variable named like `*token*`/`api_key`), or any upper-case 32/64-hex literal, which is
-    exactly REDCap's token format. Comments and docstrings count. Placeholders such as
+    a variable, dictionary key or environment variable named like `*token*`/`api_key`), or any
+    upper-case 32/64-hex literal, which is exactly REDCap's token format. Comments and docstrings count. Placeholders such as
     `"YOUR_TOKEN"`, `"<token>"`, `""` or `"xxxx…"` are not tokens; `allowed-tokens` in the
     configuration exempts deliberately public ones (values or their SHA-256).
 
@@ -40,7 +47,9 @@ class HardcodedToken(Rule):
     Unsafe: a string literal that is the token is replaced by the language's environment lookup
     (`import os` added where the file lacks it), which changes behaviour until the variable is
     set. A token in a docstring, a comment, an output or part of a larger string is only
-    reported. Revoke the committed token in REDCap as well.
+    reported, and so is one the code writes into the environment (`os.environ[...] = "…"`,
+    `Sys.setenv(...)`): it belongs in the shell or an uncommitted `.env`/`.Renviron` file.
+    Revoke the committed token in REDCap as well.
     """
 
     code = "RC101"
@@ -48,7 +57,8 @@ class HardcodedToken(Rule):
     severity = "error"
     fix = "unsafe"
     VALID = [Case('TOKEN = os.environ["REDCAP_API_TOKEN"]\nTEMPLATE = "YOUR_TOKEN_HERE"\n'),
-             Case('checksum = "d41d8cd98f00b204e9800998ecf8427e"\n')]
+             Case('checksum = "d41d8cd98f00b204e9800998ecf8427e"\n'),
+             Case('sums["md5"] = "d41d8cd98f00b204e9800998ecf8427e"\n')]
     INVALID = [Case('# ruleid: RC101\nTOKEN = "0123456789ABCDEF0123456789ABCDEF"\n',
                     fixed='# ruleid: RC101\nimport os\nTOKEN = os.environ["REDCAP_API_TOKEN"]\n'),
                Case('"""Export script."""\nimport requests\n# ruleid: RC101\nTOKEN = "0123456789ABCDEF0123456789ABCDEF"\n',
@@ -70,6 +80,13 @@ class HardcodedToken(Rule):
                     fixed="# ruleid: RC101\ntoken = ENV['REDCAP_API_TOKEN']\n"),
                Case('// ruleid: RC101\nString token = "0123456789ABCDEF0123456789ABCDEF";\n', 'case.java',
                     fixed='// ruleid: RC101\nString token = System.getenv("REDCAP_API_TOKEN");\n'),
+               # setting the environment in the script (a notebook's first cell) hard-codes it too
+               Case("import os\n# ruleid: RC101\nos.environ['REDCAP_API_TOKEN'] = 'fedcba9876543210fedcba9876543210'\n",
+                    fixed="import os\n# ruleid: RC101\nos.environ['REDCAP_API_TOKEN'] = 'fedcba9876543210fedcba9876543210'\n"),
+               Case('# ruleid: RC101\nSys.setenv(REDCAP_API_TOKEN = "fedcba9876543210fedcba9876543210")\n', 'case.R',
+                    fixed='# ruleid: RC101\nSys.setenv(REDCAP_API_TOKEN = "fedcba9876543210fedcba9876543210")\n'),
+               Case("<?php\n// ruleid: RC101\n$config['api_token'] = 'fedcba9876543210fedcba9876543210';\n", 'case.php',
+                    fixed="<?php\n// ruleid: RC101\n$config['api_token'] = getenv('REDCAP_API_TOKEN');\n"),
                Case("# ruleid: RC101\nmy $token = 'DEADBEEFDEADBEEFDEADBEEFDEADBEEF';\n", 'case.pl',
                     fixed="# ruleid: RC101\nmy $token = $ENV{'REDCAP_API_TOKEN'};\n")]
 
@@ -92,8 +109,11 @@ class HardcodedToken(Rule):
             # the token format alone (an upper-case hex literal beside `file_hash`) may be a
             # checksum: reported, but replacing it by an environment lookup is offered only
             # where the code says it is a token
-            self.report(Span(m.start(), m.end()), f"Hard-coded REDCap API token {value}",
-                        self._fix(m.start(), m.end()) if in_context else None)
+            fix = None
+            if in_context:
+                fix = Fix("suggestion", "Set the token outside the code (the shell, a .Renviron or .env file kept "
+                                        "out of version control)") if ENV_WRITE.search(before) else self._fix(m.start(), m.end())
+            self.report(Span(m.start(), m.end()), f"Hard-coded REDCap API token {value}", fix)
 
     def _positional_contexts(self) -> list[Span]:
         """Literals passed where a token goes by position: a client constructor's token
