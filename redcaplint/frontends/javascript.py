@@ -526,6 +526,9 @@ class _Builder(TreeBuilder):
         if not isinstance(key, Name):
             return None
         value = args[1]
+        # nodes are visited in document order: a loop that has ended contains nothing later,
+        # so the list holds only open loops (linear however many loops a file has)
+        self.pair_loops = [loop for loop in self.pair_loops if loop[0].end > span.start]
         for body, k, v, source in reversed(self.pair_loops):
             if not body.contains(span) or key.name != k:
                 continue

@@ -81,6 +81,7 @@ class _Builder(TreeBuilder):
         # timeout each call of them passes (None: none)
         self.forwarders: dict[str, list[Call]] = {}
         self.forwarded_timeouts: dict[str, list[Optional[Value]]] = {}
+        self.open_functions: list[FunctionDef] = []  # enclosing_function's stack
 
     def prepare(self, region: str) -> str:
         return FOR_WITHOUT_IN.sub(r"\1;", region) if "for" in region else region
@@ -169,8 +170,10 @@ class _Builder(TreeBuilder):
         if name is None or body is None:
             return
         self.function_ids += 1
-        self.script.functions.append(FunctionDef(self.function_ids, self.t(name), self.span(node),
-                                                 self.span(body), POSITIONAL + (FORWARDED,)))
+        fn = FunctionDef(self.function_ids, self.t(name), self.span(node), self.span(body), POSITIONAL + (FORWARDED,))
+        self.script.functions.append(fn)
+        self.enclosing_function(fn.span)  # drops the functions that ended before this one
+        self.open_functions.append(fn)
 
     def on_command(self, node) -> None:
         s = self.script
@@ -237,10 +240,19 @@ class _Builder(TreeBuilder):
         kwargs.append(("params" if words.get else "data", Dict(span, tuple(words.entries), words.open)))
         call = Call(span, "curl", (words.url,) if words.url is not None else (), tuple(kwargs))
         if words.forwards:
-            helper = next((f for f in reversed(self.script.functions) if f.body.contains(span)), None)
+            helper = self.enclosing_function(span)
             if helper is not None:
                 self.forwarders.setdefault(helper.name, []).append(call)
         return call
+
+    def enclosing_function(self, span: Span) -> Optional[FunctionDef]:
+        """The innermost function whose body holds span. Nodes come in document order, so the
+        functions still open form a stack: the ended ones are dropped from its top (each
+        once), never searched again."""
+        while self.open_functions and self.open_functions[-1].body.end <= span.start:
+            self.open_functions.pop()
+        top = self.open_functions[-1] if self.open_functions else None
+        return top if top is not None and top.body.contains(span) else None
 
     def curl_options(self, args: tuple) -> "_CurlWords":
         """What a curl command line's words say: its URL, the form fields of its data
