@@ -23,6 +23,7 @@ from redcaplint.frontends import idioms
 MAX_RESOLVE_DEPTH = 24
 FORM_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[[A-Za-z0-9_]*\])?=")  # `token=`, `records[0]=`
 INDEXED_PARAM = re.compile(r"^(\w+)\[\d*\]$")
+_LITERALS = frozenset((Str, Num, Const, Dict, Seq, Concat, BinOp, EnvLookup, Unknown))  # resolve() returns these as they are
 
 
 @lru_cache(maxsize=1)
@@ -59,8 +60,14 @@ class HttpLibrary:
                    spec.get("default_timeout", False))
 
     def keys(self, role: str) -> tuple[str, ...]:
-        """The parameter names that play `role`, in the table's order."""
-        return tuple(k for k, r in self.roles.items() if r == role)
+        """The parameter names that play `role`, in the table's order (indexed once: asked
+        for several roles of every request)."""
+        by_role = self.__dict__.get("_by_role")
+        if by_role is None:
+            by_role = self.__dict__["_by_role"] = {}
+            for k, r in self.roles.items():
+                by_role[r] = by_role.get(r, ()) + (k,)
+        return by_role.get(role, ())
 
 
 def bound_arguments(call: Call, signature: tuple[str, ...]) -> dict[str, Value]:
@@ -194,12 +201,18 @@ class Nest:
             self.parent.append(stack[-1] if stack else -1)
             stack.append(i)
 
-    def chain(self, span: Span) -> Iterator:
-        """The items containing span, innermost first."""
+    def innermost(self, span: Span) -> int:
+        """The index of the innermost item containing span, or -1."""
         i = bisect.bisect_right(self.starts, span.start) - 1
         # the last span starting before `span` may be a finished sibling: climb to an ancestor
-        while i >= 0 and not self.spans[i].contains(span):
-            i = self.parent[i]
+        spans, parent, end = self.spans, self.parent, span.end
+        while i >= 0 and spans[i].end < end:
+            i = parent[i]
+        return i
+
+    def chain(self, span: Span) -> Iterator:
+        """The items containing span, innermost first."""
+        i = self.innermost(span)
         while i >= 0:
             yield self.items[i]
             i = self.parent[i]
@@ -284,9 +297,8 @@ class Analysis:
     # -- scopes ---------------------------------------------------------------------------
     def scope_of(self, span: Span) -> int:
         """Innermost function whose body contains span (0: module)."""
-        for f in self._fn_nest.chain(span):
-            return f.id
-        return 0
+        i = self._fn_nest.innermost(span)
+        return self._fn_nest.items[i].id if i >= 0 else 0
 
     def loops_around(self, span: Span, scope: int) -> Iterator[Loop]:
         """Loops of the same scope whose body contains span, innermost first (a function
@@ -450,14 +462,19 @@ class Analysis:
         if pos is None:
             pos = value.span.start
         while depth < MAX_RESOLVE_DEPTH:
-            if isinstance(value, Name):
+            # the hottest function of the analysis: one class read, identity tests (the model's
+            # value classes are never subclassed); literals, the common case, leave at once
+            cls = value.__class__
+            if cls in _LITERALS:
+                return value
+            if cls is Name:
                 found = self.lookup(value.name, scope, pos, depth)
                 if found is None:
                     return value
                 value, scope, pos = found
                 depth += 1
                 continue
-            if isinstance(value, Attr):
+            if cls is Attr:
                 # `self.base_payload`: an attribute assigned once in the file is that value
                 found = self.attr_assigns.get(value.attr)
                 if not found or len(found) != 1 or found[0][0].span.contains(value.span):
@@ -473,7 +490,7 @@ class Analysis:
                 a, sc = found[0]
                 value, scope, pos, depth = a.value, sc, a.span.start, depth + 1
                 continue
-            if isinstance(value, Item):
+            if cls is Item:
                 # `cfg["token"]`: the entry of a dict the linter can see
                 key = self.resolve(value.key, scope, pos, depth + 1, env=env)
                 base, scope = self._container(value.base, scope, pos, depth, env)
@@ -484,7 +501,7 @@ class Analysis:
                     return value
                 value, pos, depth = entry, entry.span.start, depth + 1
                 continue
-            if isinstance(value, Call):
+            if cls is Call:
                 # a same-file function's result: what it returns (a session factory)
                 found = self.returned(value, depth)
                 if found is None:
@@ -509,7 +526,7 @@ class Analysis:
                         entries.append((k, rv))
                     return Dict(inner.span, tuple(entries), inner.open)
                 return inner
-            if isinstance(value, Param):
+            if cls is Param:
                 muts = self.mutations((value.function, value.name), -1, pos)
                 bound = env.get((value.function, value.name)) if env is not None else None
                 if bound is not None:
@@ -568,8 +585,9 @@ class Analysis:
             m = INDEXED_PARAM.match(name)
             if m:
                 name = m.group(1)
-            out.setdefault(name, (self.resolve(site, scope, env=env), site))
             if m is None:
+                out[name] = (self.resolve(site, scope, env=env), site)
+            elif name not in out:  # `fields[0]`, `fields[1]`: the first one stands for the list
                 out[name] = (self.resolve(site, scope, env=env), site)
         return out, is_open
 
