@@ -40,16 +40,9 @@ class FileResult:
 
 
 def longest_line(text: str, start: int = 0, end: Optional[int] = None) -> int:
-    """The longest line of text[start:end]. Linear: one pass over the line breaks (a regex
-    searched from every offset is not)."""
-    end = len(text) if end is None else end
-    longest = 0
-    while True:
-        stop = text.find("\n", start, end)
-        if stop < 0:
-            return max(longest, end - start)
-        longest = max(longest, stop - start)
-        start = stop + 1
+    """The longest line of text[start:end]: one split at the line breaks, in C (linear; a
+    regex searched from every offset is not)."""
+    return max(map(len, text[start:end].split("\n")))
 
 
 def _token_scan_only(fe, source: Document) -> Optional[str]:

@@ -4,7 +4,7 @@ from redcaplint.findings import Edit, Fix
 from redcaplint.model import Span, Str
 from redcaplint.rules._token_flow import tokenish_name
 from redcaplint.rule import Case, Rule
-from redcaplint.tokens import HEX_RUN, is_placeholder, is_token_format, is_token_literal, sha256
+from redcaplint.tokens import hex_runs, is_placeholder, is_token_format, is_token_literal, sha256
 
 # Text just before a literal that makes it a token context, in any language's spelling:
 # `token = "…"`, `"token": "…"`, `token="…"`, `'token' => '…'`, `token <- "…"`, `token=…` (shell),
@@ -96,7 +96,7 @@ class HardcodedToken(Rule):
         allowed = self.ctx.config.allowed_tokens
         positional = self._positional_contexts() if script.syntax_error is None else []
         # every region of the document: code, prose (R Markdown), outputs (notebooks)
-        for m in HEX_RUN.finditer(text):
+        for m in hex_runs(text):
             value = m.group(0)
             if is_placeholder(value) or value in allowed or value.upper() in allowed or sha256(value) in allowed:
                 continue

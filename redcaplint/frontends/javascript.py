@@ -65,6 +65,8 @@ OPTION_ARG = {"fetch": 1, "node-fetch": 1, "cross-fetch": 1, "isomorphic-fetch":
 # the same for methods of an instance (`api.post(url, data, config)` on an axios.create()
 # instance) — only with a receiver: a bare `post(url, token, {…})` is some same-file helper
 METHOD_OPTION_ARG = {"post": 2, "put": 2, "patch": 2, "get": 1, "request": 0, "delete": 1}
+# names whose members are module functions, not methods of a value (`JSON.stringify`, `$.ajax`)
+MODULE_HEADS = {"JSON", "Promise", "Object", "console", "fs", "AbortSignal", "$", "jQuery", "axios", "https", "http"}
 CONSTANTS = {"true": True, "false": False, "null": None, "undefined": None}
 ESCAPES = {"\\n": "\n", "\\t": "\t", "\\'": "'", '\\"': '"', "\\\\": "\\", "\\`": "`"}
 _NUMBER = re.compile(r"^[0-9_.eExXa-fA-FoObBn]+$")
@@ -111,24 +113,12 @@ class _Builder(TreeBuilder):
             at = found.start()
         return data[:at] + b" " + data[at + 1:]
 
-    # -- names --------------------------------------------------------------------------
-    def dotted(self, node) -> Optional[str]:
-        parts: list[str] = []
-        while node is not None and node.type == "member_expression" and len(parts) < 32:
-            prop = node.child_by_field_name("property")
-            if prop is None:
-                return None
-            parts.append(self.t(prop))
-            node = node.child_by_field_name("object")
-        if node is None or node.type not in ("identifier", "this"):
-            return None
-        head = self.t(node)
-        parts.append(self.imports.get(head, head))
-        return ".".join(reversed(parts))
-
     # -- values -------------------------------------------------------------------------
     def _value(self, node, span: Span, kind: str, depth: int) -> Value:
         if kind == "string":
+            raw = self.t(node)
+            if "\\" not in raw and len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
+                return Str(span, raw[1:-1])  # most strings: no escapes, no children to read
             inner = node.named_children
             return Str(span, "".join(ESCAPES.get(self.t(c), self.t(c)) if c.type == "escape_sequence" else self.t(c)
                                      for c in inner))
@@ -237,26 +227,33 @@ class _Builder(TreeBuilder):
                 continue
             args.append(self.value(c, depth + 1))
         receiver: Optional[Value] = None
-        dotted = self.dotted(func) if func.type in ("identifier", "member_expression") else None
-        if func.type == "identifier":
-            callee = self.imports.get(self.t(func), self.t(func))
-        elif func.type == "member_expression":
+        ftype = func.type
+        if ftype == "identifier":
+            name = self.t(func)
+            callee = self.imports.get(name, name)
+        elif ftype == "member_expression":
+            # one walk down `a.b.c`: the property names, and the head a module path starts at
+            # (`axios.post`, an imported name, `JSON.stringify`); else a method of a receiver
             obj, prop = func.child_by_field_name("object"), func.child_by_field_name("property")
-            head = obj
-            while head is not None and head.type == "member_expression":
-                head = head.child_by_field_name("object")
-            module_path = dotted is not None and head is not None and head.type == "identifier" and (
-                self.t(head) in self.imports or self.t(head) in ("JSON", "Promise", "Object", "console", "fs",
-                                                                 "AbortSignal", "$", "jQuery", "axios", "https", "http"))
-            if module_path:
-                callee = dotted
+            parts: list[str] = []
+            head, o, p = func, obj, prop
+            while o is not None and p is not None and len(parts) < 32:
+                parts.append(self.t(p))
+                head = o
+                if o.type != "member_expression":
+                    break
+                o, p = o.child_by_field_name("object"), o.child_by_field_name("property")
+            else:
+                head = None  # a part the grammar left out, or a chain too long to name
+            first = self.t(head) if head is not None and head.type == "identifier" else None
+            if first is not None and (first in self.imports or first in MODULE_HEADS):
+                parts.append(self.imports.get(first, first))
+                callee = ".".join(reversed(parts))
             else:
                 callee = self.t(prop) if prop is not None else ""
                 receiver = self.value(obj, depth + 1)
         else:
             callee, receiver = "<call>", self.value(func, depth + 1)
-        if is_new:
-            callee = callee if receiver is None else f"{callee}"
         base = callee.rpartition(".")[2]
         if callee == "require" and args and isinstance(args[0], Str):
             return Call(span, "require", tuple(args))
@@ -287,7 +284,7 @@ class _Builder(TreeBuilder):
         if s.syntax_error is not None:
             return s
         nodes = self.nodes(QUERY)
-        for node in nodes:  # imports first: `axios.post` means the module wherever it is used
+        for node in nodes if "require" in self.text else ():  # imports first: `axios.post` means the module wherever it is used
             if node.type == "variable_declarator":
                 value = node.child_by_field_name("value")
                 name = node.child_by_field_name("name")

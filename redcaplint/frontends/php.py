@@ -70,6 +70,9 @@ class _Builder(TreeBuilder):
     # -- values -------------------------------------------------------------------------
     def _value(self, node, span: Span, kind: str, depth: int) -> Value:
         if kind == "string":  # '…' (and "…" without interpolation)
+            raw = self.t(node)
+            if "\\" not in raw and len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
+                return Str(span, raw[1:-1])  # most strings: no escapes, no children to read
             return Str(span, "".join(self.t(c) for c in node.named_children if c.type == "string_content")
                        .replace("\\'", "'").replace("\\\\", "\\"))
         if kind == "encapsed_string":

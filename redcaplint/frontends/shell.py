@@ -56,7 +56,9 @@ WGET_VALUE = {"--post-data", "--body-data", "--timeout", "-T", "--output-documen
 DISPATCHERS = {"xargs": ("-P", "--max-procs"), "parallel": ("-j", "--jobs", "-P")}
 # POSIX `for i do … done` (the positional parameters; every gradlew has one), which the
 # grammar only reads as `for i; do`
-FOR_WITHOUT_IN = re.compile(r"\b(for[ \t]+[A-Za-z_][A-Za-z0-9_]*)[ \t](?=[ \t]*do\b)")
+# the literal comes first so the engine scans for it (a leading \b made this a tenth of a
+# file's analysis time); the look-behind then asks for the word boundary
+FOR_WITHOUT_IN = re.compile(r"for(?<=\bfor)([ \t]+[A-Za-z_][A-Za-z0-9_]*)[ \t](?=[ \t]*do\b)")
 
 
 class _CurlWords:
@@ -84,7 +86,7 @@ class _Builder(TreeBuilder):
         self.open_functions: list[FunctionDef] = []  # enclosing_function's stack
 
     def prepare(self, region: str) -> str:
-        return FOR_WITHOUT_IN.sub(r"\1;", region) if "for" in region else region
+        return FOR_WITHOUT_IN.sub(r"for\1;", region) if "for" in region else region
 
     # -- values -------------------------------------------------------------------------
     def _value(self, node, span: Span, kind: str, depth: int) -> Value:
