@@ -132,10 +132,22 @@ class ClientCtor:
 
 
 class Transport(NamedTuple):
-    """A call that opens or uses a connection, and the keywords that turn TLS checks off."""
+    """A call that opens or uses a connection, and the keywords that turn TLS checks off;
+    `positional` names its positional arguments where the library's signature is known
+    (PHPCap's `new RedCapProject($url, $token, false)`: the third is `sslVerify`)."""
 
     call: Call
     verify_keywords: tuple[str, ...]
+    positional: tuple[str, ...] = ()
+
+    def verify_arguments(self) -> Iterator[tuple[str, Value]]:
+        """The arguments, by keyword or by position, that say whether TLS checks are on."""
+        for name, value in zip(self.positional, self.call.args):
+            if name in self.verify_keywords:
+                yield name, value
+        for key, value in self.call.kwargs:
+            if key in self.verify_keywords:
+                yield key, value
 
 
 class LocalCall(NamedTuple):
@@ -715,7 +727,8 @@ def analyse(script: Script) -> Facts:
         if callee in s.client_ctors:
             lib = s.client_ctors[callee]
             ctors.append(ClientCtor.of(call, lib, s.clients[lib], scope))
-            transports.append(Transport(call, tuple(s.clients[lib].get("verify", []))))
+            spec = s.clients[lib]
+            transports.append(Transport(call, tuple(spec.get("verify", [])), tuple(spec.get("constructor_args", []))))
             continue
         if callee in s.http_sessions:
             transports.append(Transport(call, s.http[s.http_sessions[callee]].keys("verify")))

@@ -7,7 +7,8 @@ class TlsVerificationDisabled(Rule):
     """
     ## What it does
     Finds certificate checks turned off: `verify=False` on a request or client,
-    `session.verify = False`, PyCap `verify_ssl=False`, an unverified SSL context.
+    `session.verify = False`, PyCap `verify_ssl=False`, PHPCap's `sslVerify` argument set to
+    false (`new RedCapProject($url, $token, false)`), an unverified SSL context.
 
     ## Why is this bad
     Without certificate checks anyone on the network path can impersonate the REDCap server
@@ -33,7 +34,10 @@ class TlsVerificationDisabled(Rule):
     name = "tls-verification-disabled"
     severity = "error"
     fix = "safe"
-    VALID = [Case('import requests\nrequests.post(URL, data=d, timeout=5, verify=True)\n')]
+    VALID = [Case('import requests\nrequests.post(URL, data=d, timeout=5, verify=True)\n'),
+             # PHPCap's third argument is `sslVerify`: true, or left out (the library's default
+             # is not an option the script turned off)
+             Case('<?php\n$p = new RedCapProject($url, getenv("TOKEN"), true);\n$q = new RedCapProject($url, getenv("TOKEN"));\n', 'case.php')]
     INVALID = [Case('import requests\n# ruleid: RC104\nrequests.post(URL, data=d, timeout=5, verify=False)\n',
                     highlight="False", message="Certificate verification is turned off (verify=False)",
                     fixed='import requests\n# ruleid: RC104\nrequests.post(URL, data=d, timeout=5, verify=True)\n'),
@@ -49,6 +53,9 @@ class TlsVerificationDisabled(Rule):
                     fixed='http = Net::HTTP.new(uri.host, uri.port)\n# ruleid: RC104\nhttp.verify_mode = OpenSSL::SSL::VERIFY_NONE\n'),
                Case('// ruleid: RC104\nHttpClient client = HttpClients.custom().setSSLHostnameVerifier(new NoopHostnameVerifier()).build();\n', 'case.java',
                     fixed='// ruleid: RC104\nHttpClient client = HttpClients.custom().setSSLHostnameVerifier(new NoopHostnameVerifier()).build();\n'),
+               Case('<?php\n// ruleid: RC104\n$project = new RedCapProject($url, getenv("TOKEN"), false);\n', 'case.php',
+                    highlight="false", message="Certificate verification is turned off (sslVerify=false)",
+                    fixed='<?php\n// ruleid: RC104\n$project = new RedCapProject($url, getenv("TOKEN"), true);\n'),
                Case('# ruleid: RC104\nmy $ua = LWP::UserAgent->new(ssl_opts => { verify_hostname => 0 });\n', 'case.pl',
                     fixed='# ruleid: RC104\nmy $ua = LWP::UserAgent->new(ssl_opts => { verify_hostname => 1 });\n')]
 
@@ -56,8 +63,8 @@ class TlsVerificationDisabled(Rule):
         an = self.ctx.analysis
         for t in self.ctx.facts.transports:
             call = t.call
-            for key, value in call.kwargs:
-                if key in t.verify_keywords and self._off(an.resolve(value, an.scope_of(call.span))):
+            for key, value in t.verify_arguments():
+                if self._off(an.resolve(value, an.scope_of(call.span))):
                     self.report(value.span, f"Certificate verification is turned off ({key}={self._text(value)})",
                                 self._fix(value))
         for opt in self.ctx.script.options:
