@@ -417,7 +417,11 @@ class Analysis:
             if found is not None:
                 starts, sets = found
                 i = bisect.bisect_left(starts, pos) - 1
-                base = sets[i] if i >= 0 else (sets[-1] if scope == 0 and sets else None)
+                # `x = {**x, …}`, `$x = array_merge($x, …)`: the value is read before the
+                # assignment binds, so it reads the x bound before this one
+                while i >= 0 and pos < sets[i].span.end:
+                    i -= 1
+                base = sets[i] if i >= 0 else (sets[-1] if scope == 0 and sets and not sets[-1].span.contains(Span(pos, pos)) else None)
                 if base is not None:
                     value = base.value
                     muts = self.mutations((scope, name), base.span.start, pos if scope else 1 << 60)
