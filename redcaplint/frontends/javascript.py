@@ -8,7 +8,8 @@ functions bound to names, class methods (`this.`, `constructor`), loops (`for`, 
 (milliseconds), `Promise.all`/`allSettled`/`race`/`any` and `forEach(async …)` as concurrent
 dispatch, `console.*`/loggers/`fs.writeFile*` as output, `URLSearchParams`/`FormData` (built
 with `append`/`set`) and `Object.assign` as payloads, and the request shapes of `fetch`,
-axios (also `axios.create` instances), jQuery and `XMLHttpRequest`: an options object given
+axios (also `axios.create` instances), jQuery, `XMLHttpRequest` and Node's `http(s).request`
+(a ClientRequest handle: `write(body)`, `setTimeout(ms)`, sent at `end()`): an options object given
 to a request is spread into keywords (`fetch(url, {body, signal})`, axios' config), so
 rules/data names where each part is. `rejectUnauthorized: false` and
 `NODE_TLS_REJECT_UNAUTHORIZED = "0"` turn TLS checks off. REDCap knowledge stays in rules/data.
@@ -53,6 +54,8 @@ FILE_WRITES = {"fs.writeFileSync", "fs.writeFile", "fs.appendFileSync", "fs.appe
                "appendFile", "appendFileSync"}
 GATHERS = {"Promise.all", "Promise.allSettled", "Promise.race", "Promise.any"}
 ITERATORS = {"forEach", "map", "flatMap", "filter", "reduce", "some", "every", "find"}
+# Node's request functions: they return a ClientRequest, sent by its end() (body: write/end)
+NODE_REQUESTS = {"https.request", "http.request", "node:https.request", "node:http.request"}
 # `form-data` is the npm package whose export is FormData (`const FormData = require("form-data")`)
 FORM_BUILDERS = {"URLSearchParams", "FormData", "URLSearchParams.new", "form-data"}
 PASS_THROUGH = {"toString", "trim"}  # methods whose result carries the receiver's parameters
@@ -87,6 +90,7 @@ class _Builder(TreeBuilder):
         self.script.language = LANGUAGE
         self.imports: dict[str, str] = {}  # local name → module (`const ax = require("axios")`)
         self.xhr = Handles("javascript", "fetch")  # XMLHttpRequest variables: open() URL, timeout
+        self.client_requests = Handles("javascript", "node")  # `const req = https.request(…)`
         self.async_nodes: set[Span] = set()
         # `for (const [k, v] of Object.entries(src))` loops: (body, k, v, src), so that a
         # `dst.append(k, v)` inside copies all of src into dst; v is None for a loop over
@@ -362,8 +366,23 @@ class _Builder(TreeBuilder):
             return
         v = self.value(value)
         self.script.assigns.append(Assign(self.span(node), target, v))
-        if isinstance(v, Call) and v.callee == "XMLHttpRequest":
+        self.open_handle(target, v)
+
+    def open_handle(self, target: str, v: Value) -> None:
+        """A variable bound to a new XMLHttpRequest or to Node's ClientRequest."""
+        if not isinstance(v, Call):
+            return
+        if v.callee == "XMLHttpRequest":
             self.xhr.open(target)
+        elif v.callee in NODE_REQUESTS and v.args:
+            # request(url[, options][, callback]) or request(options[, callback]); a callback
+            # given where the options may be resolves to no object, so it adds nothing
+            first = v.args[0]
+            if isinstance(first, (Str, Concat)):
+                preset = {"url": first, "options": v.args[1]} if len(v.args) > 1 else {"url": first}
+            else:
+                preset = {"options": first}
+            self.client_requests.open(target, **preset)
 
     def on_assignment(self, node) -> None:
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
@@ -376,6 +395,7 @@ class _Builder(TreeBuilder):
         value = self.value(right)
         if left.type == "identifier":
             self.script.assigns.append(Assign(span, self.t(left), value))
+            self.open_handle(self.t(left), value)
         elif left.type == "member_expression":
             obj, prop = left.child_by_field_name("object"), left.child_by_field_name("property")
             if obj is None or prop is None:
@@ -442,6 +462,8 @@ class _Builder(TreeBuilder):
         receiver_name = call.receiver.name if isinstance(call.receiver, Name) else None
         if receiver_name is not None and self.xhr.has(receiver_name):
             call = self.xhr_call(receiver_name, call)
+        elif receiver_name is not None and self.client_requests.has(receiver_name):
+            call = self.client_request_call(receiver_name, call)
         s.calls.append(CallSite(call))  # an async function runs when called: awaited or not
         if receiver_name and base in ("append", "set") and len(call.args) == 2:
             copied = self.copied_pairs(span, call.args)
@@ -544,6 +566,17 @@ class _Builder(TreeBuilder):
         if call.callee == "send":
             body = (("data", call.args[0]),) if call.args else ()
             return self.xhr.request(call.span, "XMLHttpRequest.send", handle, *body)
+        return call
+
+    def client_request_call(self, handle: str, call: Call) -> Call:
+        """Node's ClientRequest: `write(body)`, `setTimeout(ms)`, and `end([body])` sends it."""
+        if call.callee == "write" and call.args:
+            self.client_requests.set_role(handle, "data", call.args[0])
+        elif call.callee == "setTimeout" and call.args:
+            self.client_requests.set_role(handle, "timeout", call.args[0])
+        elif call.callee == "end":
+            body = (("data", call.args[0]),) if call.args and not isinstance(call.args[0], Dict) else ()
+            return self.client_requests.request(call.span, "http.ClientRequest.end", handle, *body)
         return call
 
 
