@@ -13,6 +13,7 @@ associative arrays (a Decode fact for RC303). REDCap knowledge stays in rules/da
 """
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 from redcaplint.frontends._edits import append_before_closing
@@ -59,6 +60,12 @@ OPTION_METHODS = {"post", "get", "put", "patch", "delete", "request", "head", "p
                   "getAsync", "requestAsync"}
 CONSTANTS = {"true": True, "false": False, "null": None}
 STREAM_TLS_OPTIONS = {"verify_peer", "verify_peer_name"}  # a stream context's `ssl` options
+# A class whose name is also a cast type (phpseclib's `Integer`, paragonie's `Binary`) called
+# statically inside parentheses: `f(Integer::x())` is valid PHP, but the grammar reads
+# `(Integer` as the start of a cast and stops. (`int`, `string`, `bool`, `float` are reserved
+# and cannot name a class: a real error.) The name's last letter becomes `_` for the grammar;
+# names are read from the source, so nothing else changes.
+CAST_NAMED_CLASS = re.compile(r"(?<![\w$\\>:])(?:integer|boolean|double|real|binary|object|unset)(?=\s*::)", re.I)
 
 
 class _Builder(TreeBuilder):
@@ -66,6 +73,11 @@ class _Builder(TreeBuilder):
         super().__init__(source, LANGUAGE, start, end, first_id)
         self.handles = Handles("php", "curl")  # curl handle variable → options set so far
         self.contexts: dict[str, Value] = {}  # stream context variable → its options
+
+    def prepare(self, region: str) -> str:
+        if "::" not in region:
+            return region
+        return CAST_NAMED_CLASS.sub(lambda m: m.group()[:-1] + "_", region)
 
     # -- values -------------------------------------------------------------------------
     def _value(self, node, span: Span, kind: str, depth: int) -> Value:
