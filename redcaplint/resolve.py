@@ -566,12 +566,18 @@ class Analysis:
             return self.resolve(bound[0], bound[1], depth=depth + 1, env=env), bound[1]
         return self.resolve(base, scope, pos, depth + 1, env=env), scope
 
-    def dict_entries(self, value: Value, scope: int, env: Optional[dict] = None,
-                     depth: int = 0) -> Optional[tuple[dict[str, tuple[Value, Value]], bool]]:
-        """Resolve a payload to {parameter: (resolved value, site value)} and `open`."""
+    def body(self, value: Value, scope: int, env: Optional[dict] = None) -> Value:
+        """A request body resolved, through a form encoder (`urlencode(payload)`): what
+        carries its parameters."""
         value = self.resolve(value, scope, env=env)
         if isinstance(value, Call) and value.args and value.callee.rpartition(".")[2] in self.idioms["form_encoders"]:
             value = self.resolve(value.args[0], scope, env=env)
+        return value
+
+    def dict_entries(self, value: Value, scope: int, env: Optional[dict] = None,
+                     depth: int = 0) -> Optional[tuple[dict[str, tuple[Value, Value]], bool]]:
+        """Resolve a payload to {parameter: (resolved value, site value)} and `open`."""
+        value = self.body(value, scope, env)
         if isinstance(value, Call) and value.callee in self.idioms["pair_views"] and value.receiver is not None:
             value = self.resolve(value.receiver, scope, env=env)
         if isinstance(value, (Str, Concat)):
@@ -781,11 +787,12 @@ def analyse(script: Script) -> Facts:
             continue
         lib, signature = http
         transports.append(Transport(call, s.http[lib].keys("verify")))
-        api = _http_call(an, call, scope, lib, signature, ctor)
-        payload = _payload_value(s.http[lib], call, bound_arguments(call, signature))
+        req = _request(an, call, scope, s.http[lib], signature, None)
+        api = _http_call(an, call, scope, lib, signature, ctor, req=req)
+        payload = req.payload
         if payload is not None and scope:
             # parameters that depend on the helper's own parameters: judged per call site
-            resolved = an.resolve(payload, scope)
+            resolved = an.body(payload, scope)
             entries = an.dict_entries(payload, scope) if isinstance(resolved, Dict) else None
             if isinstance(resolved, Param) or (entries is not None and entries[1]) or (
                     api is not None and api.content is None and "content" in api.params):
@@ -941,9 +948,10 @@ def _option_timeout(an: Analysis, opts: Optional[Value], lib: HttpLibrary, scope
 
 
 def _http_call(an: Analysis, call: Call, scope: int, lib_name: str, signature: tuple[str, ...],
-               ctor: Optional[Call], env: Optional[dict] = None) -> Optional[ApiCall]:
+               ctor: Optional[Call], env: Optional[dict] = None, req: Optional["_Request"] = None) -> Optional[ApiCall]:
     lib = an.surface.http[lib_name]
-    req = _request(an, call, scope, lib, signature, env)
+    if req is None:
+        req = _request(an, call, scope, lib, signature, env)
     params: dict[str, ApiParam] = {}
     is_open = False
     if req.payload is not None:
