@@ -4,7 +4,7 @@ and `.tsx`) → the neutral Script model.
 Knows JavaScript: `const`/`let`/`var`, `require` and `import` aliases, objects (shorthand
 properties, spreads), template strings, `process.env` as a token source, functions, arrow
 functions bound to names, class methods (`this.`, `constructor`), loops (`for`, `for…of`,
-`for…in`, `while`, `do`, `forEach`/`map` callbacks), awaited `setTimeout` promises as sleeps
+`for…in`, `while`, `do`, `forEach`/`map` callbacks, `setInterval` polling), awaited `setTimeout` promises as sleeps
 (milliseconds), `Promise.all`/`allSettled`/`race`/`any` and `forEach(async …)` as concurrent
 dispatch, `console.*`/loggers/`fs.writeFile*` as output, `URLSearchParams`/`FormData` (built
 with `append`/`set`) and `Object.assign` as payloads, and the request shapes of `fetch`,
@@ -476,6 +476,16 @@ class _Builder(TreeBuilder):
             if callee == "setTimeout" and not (call.args and isinstance(call.args[0], Name)):
                 return  # setTimeout(doSomething, ms) schedules work; only a resolve() is a wait
             s.sleeps.append(Sleep(span, BinOp(span, "/", ms, Num(span, 1000)) if ms is not None else None))
+            return
+        if base == "setInterval" and len(call.args) >= 2 and (
+                call.receiver is None or isinstance(call.receiver, Name) and call.receiver.name in ("window", "globalThis")):
+            # setInterval(poll, ms): poll runs for ever, ms apart — a loop each pass of which
+            # waits ms (a dashboard polling the API every few seconds)
+            fn, ms = call.args[0], call.args[1]
+            s.loops.append(Loop("interval", span, Span(fn.span.start, ms.span.end), forever=True))
+            s.sleeps.append(Sleep(ms.span, BinOp(ms.span, "/", ms, Num(ms.span, 1000))))
+            if isinstance(fn, Name):
+                s.calls.append(CallSite(Call(fn.span, fn.name), reference=True))
             return
         if callee.startswith("console."):
             s.outputs.append(Output(span, CONSOLE.get(base, "print"), call.args))
