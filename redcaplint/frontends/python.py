@@ -74,6 +74,9 @@ GATHERS = {"asyncio.gather", "asyncio.wait", "asyncio.as_completed", "trio.gathe
 THREAD_TARGETS = {"threading.Thread", "multiprocessing.Process", "Thread", "Process"}
 # Higher-order functions and methods that call their function argument once per element.
 ITERATORS = {"map", "filter", "itertools.starmap", "starmap"}
+# the `schedule` package's units: seconds between two runs of `every(n).<unit>.do(job)`
+SCHEDULE_UNITS = {"second": 1, "seconds": 1, "minute": 60, "minutes": 60, "hour": 3600, "hours": 3600,
+                  "day": 86400, "days": 86400, "week": 604800, "weeks": 604800}
 ITER_METHODS = {"apply", "applymap", "map", "progress_apply", "progress_map", "transform",
                 "agg", "aggregate", "pipe_each"}
 TLS_OFF_CALLS = {"ssl._create_unverified_context", "urllib3.disable_warnings"}
@@ -670,6 +673,16 @@ class _Builder(TreeBuilder):
                 call.receiver.callee in ("joblib.Parallel", "Parallel"):
             s.dispatches.append(Dispatch(span, "joblib", call.args, call.receiver))
             return
+        if callee == "do" and call.args and isinstance(call.receiver, Attr) and call.receiver.attr in SCHEDULE_UNITS \
+                and isinstance(call.receiver.base, Call) and call.receiver.base.callee in ("schedule.every", "every"):
+            # schedule.every(10).seconds.do(job): job runs for ever, that far apart — a loop each
+            # pass of which waits the interval (the loop running run_pending() only drives it)
+            every = call.receiver.base
+            n = every.args[0] if every.args else Num(every.span, 1)
+            s.loops.append(Loop("interval", span, span, forever=True))
+            s.sleeps.append(Sleep(every.span, BinOp(every.span, "*", n, Num(every.span, SCHEDULE_UNITS[call.receiver.attr]))))
+            self.iteration_over(call.args[0], call.args[0].span, loop=False)
+            return
         # higher-order iteration: map(f, xs), series.apply(f)
         fn: Optional[Value] = None
         if callee in ITERATORS and call.receiver is None and len(call.args) >= 2:
@@ -689,12 +702,15 @@ class _Builder(TreeBuilder):
             return call
         return self.curl.request(call.span, "pycurl.perform", handle)
 
-    def iteration_over(self, fn: Value, span: Span) -> None:
+    def iteration_over(self, fn: Value, span: Span, loop: bool = True) -> None:
+        """`fn` run once per element of an iteration at `span` (`loop=False`: the loop is
+        already modelled)."""
         s = self.script
         if isinstance(fn, Name):
-            s.loops.append(Loop("map", span, fn.span))
+            if loop:
+                s.loops.append(Loop("map", span, fn.span))
             s.calls.append(CallSite(Call(fn.span, fn.name), reference=True))
-        elif isinstance(fn, Unknown):
+        elif isinstance(fn, Unknown) and loop:
             # a lambda: its body runs once per element
             s.loops.append(Loop("map", span, fn.span))
 
