@@ -168,6 +168,10 @@ class FunctionDef:
     # parameters' default values where they are literals (`parameters={}`, `fields = NULL`):
     # what a call that omits them passes, when a helper's request is judged at its call sites
     defaults: tuple[tuple[str, "Value"], ...] = ()
+    # the parameters whose in-place changes (`p["k"] = v`) the caller's value sees: None for
+    # all of them (Python, JavaScript, Ruby, Java pass objects by reference); R copies every
+    # argument, PHP copies an array unless the parameter is `&$p`
+    in_place: Optional[tuple[str, ...]] = None
 
 
 @dataclass(slots=True)

@@ -23,6 +23,17 @@ from redcaplint.frontends import idioms
 MAX_RESOLVE_DEPTH = 24
 FORM_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[[A-Za-z0-9_]*\])?=")  # `token=`, `records[0]=`
 INDEXED_PARAM = re.compile(r"^(\w+)\[\d*\]$")
+_PLAIN = frozenset((Str, Num, Const, EnvLookup))
+
+
+def _plain(value: Value) -> bool:
+    """A value that means the same in every scope: a literal, an environment read, or a dict
+    of them."""
+    if value.__class__ is Dict:
+        return all(_plain(k) and _plain(v) for k, v in value.entries)
+    return value.__class__ in _PLAIN
+
+
 _LITERALS = frozenset((Str, Num, Const, Dict, Seq, Concat, BinOp, EnvLookup, Unknown))  # resolve() returns these as they are
 
 
@@ -278,6 +289,53 @@ class Analysis:
         self._loop_scope = {id(l): self.scope_of(l.span) for l in self.loops}
         self._dispatch_spans = [d.span for d in script.dispatches]
         self.created_spans: set[Span] = set()  # project-creation calls (their result is a token)
+        self._lend_parameter_changes()
+
+    def _lend_parameter_changes(self) -> None:
+        """`self.add_fields(payload)`, where the same-file function changes its parameter in
+        place (`p["fields[0]"] = f`, `p.update(…)`): from the call on, the caller's `payload`
+        has those changes. Literal keys and values are kept, the helper's parameters become
+        what this call passes (or their defaults); its other names mean nothing in the caller,
+        so they stay unknown."""
+        changed: dict[int, dict[str, list[Assign]]] = {}
+        for (scope, name), items in self.assigns.items():
+            fn = self.by_id.get(scope)
+            if fn is not None and name in fn.params and (fn.in_place is None or name in fn.in_place) \
+                    and not any(a.kind == "set" for a in items):
+                muts = [a for a in items if a.kind in ("item", "update")]
+                if muts:
+                    changed.setdefault(scope, {})[name] = muts
+        if not changed:
+            return
+        lent: dict[tuple[int, str], list[Assign]] = {}
+        for site in self.script.calls:
+            call = site.call
+            if site.reference or not (call.args or call.kwargs):
+                continue
+            fn = self.local_target(call)
+            params = changed.get(fn.id) if fn is not None else None
+            if not params:
+                continue
+            scope = self.scope_of(call.span)
+            bound = self.bind(fn, call, with_defaults=True)
+
+            def lent_value(v: Value) -> Value:
+                if v.__class__ is Name and v.name in fn.params:
+                    return bound.get(v.name, Unknown(v.span))
+                return v if _plain(v) else Unknown(v.span)
+
+            for param, arg in bound.items():
+                if param not in params or not isinstance(arg, Name):
+                    continue
+                for m in params[param]:
+                    key = m.key if m.key is None else lent_value(m.key)
+                    value = lent_value(m.value)
+                    # at the call: the caller's later reads see the change
+                    lent.setdefault((scope, arg.name), []).append(Assign(call.span, arg.name, value, m.kind, key))
+        for key, extra in lent.items():
+            starts, muts = self._muts.get(key, ([], []))
+            merged = sorted(muts + extra, key=lambda a: a.span.start)
+            self._muts[key] = ([a.span.start for a in merged], merged)
 
     def _rehome_closure_changes(self) -> None:
         """`dst[k] = v` inside a callback (`Object.entries(src).forEach(([k, v]) => …)`, a
@@ -467,7 +525,7 @@ class Analysis:
                     # `p.update(opts)` in a payload builder: kept as a merged part, so that a
                     # caller's literal `opts` fills it (unknown keys until then)
                     entries.append((Str(m.span, "*"), added))
-                else:
+                elif not _is_null(added):  # merging None adds nothing (`overrides=None` left out)
                     is_open = True
         return Dict(base.span, tuple(entries), is_open)
 

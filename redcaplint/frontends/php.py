@@ -322,11 +322,14 @@ class _Builder(TreeBuilder):
         if name is None or body is None:
             return
         names: list[str] = []
+        by_reference: list[str] = []  # `&$p`: PHP copies an array argument otherwise
         for p in params.named_children if params is not None else ():
             n = p.child_by_field_name("name")
             names.append(self.t(n).lstrip("$&.") if n is not None else "")
             if p.type == "variadic_parameter":
                 names[-1] = "*"
+            elif any(c.type == "reference_modifier" for c in p.children):
+                by_reference.append(names[-1])
         owner = None
         if node.type == "method_declaration":
             decl = node.parent
@@ -338,7 +341,7 @@ class _Builder(TreeBuilder):
             fname = CONSTRUCTOR
         self.function_ids += 1
         self.script.functions.append(FunctionDef(self.function_ids, fname, self.span(node), self.span(body),
-                                                 tuple(names), owner=owner))
+                                                 tuple(names), owner=owner, in_place=tuple(by_reference)))
 
     def on_call(self, node) -> None:
         value = self.value(node)

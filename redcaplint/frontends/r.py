@@ -390,7 +390,8 @@ class _Builder(TreeBuilder):
             return
         self.function_ids += 1
         self.script.functions.append(FunctionDef(self.function_ids, name, self.span(node), self.span(body),
-                                                 tuple(params), owner=owner, defaults=tuple(defaults)))
+                                                 tuple(params), owner=owner, defaults=tuple(defaults),
+                                                 in_place=()))  # R copies every argument
         # a function gives back its last expression (`return(x)` is a call, seen in on_call)
         last = body
         if body.type == "braced_expression":
