@@ -41,6 +41,8 @@ class TokenExposed(Rule):
                   'def show(rows):\n    for key in rows:\n        print(key)\n')]
     INVALID = [Case('import os\ntoken = os.environ["REDCAP_API_TOKEN"]\n# ruleid: RC102\nprint(token)\n'),
                Case('token <- Sys.getenv("REDCAP_API_TOKEN")\n# ruleid: RC102\nprint(token)\n', 'case.R'),
+               Case('token <- Sys.getenv("REDCAP_API_TOKEN")\n# ruleid: RC102\ncat("token=", token, file = "run.log")\n', 'case.R',
+                    message="The REDCap API token is written to a file"),
                Case("<?php\n$token = getenv('REDCAP_API_TOKEN');\n// ruleid: RC102\necho $token;\n", 'case.php'),
                Case('const token = process.env.REDCAP_API_TOKEN;\n// ruleid: RC102\nconsole.log(token);\n', 'case.js'),
                Case('# ruleid: RC102\necho "$REDCAP_API_TOKEN"\n', 'case.sh'),

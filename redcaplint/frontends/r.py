@@ -427,6 +427,9 @@ class _Builder(TreeBuilder):
             s.returns.append(Return(span, call.args[0]))
             return
         kind = OUTPUTS.get(callee)
+        target = call.kwarg("file") if kind == "print" else None
+        if target is not None and not (isinstance(target, Str) and target.value == ""):
+            kind = "file"  # cat(..., file = "log.txt") writes a file; file = "" is the console
         if kind:
             s.outputs.append(Output(span, kind, call.args + tuple(v for k, v in call.kwargs if k not in ("file", "sep", "con"))))
             return
