@@ -4,7 +4,7 @@ and `.tsx`) → the neutral Script model.
 Knows JavaScript: `const`/`let`/`var`, `require` and `import` aliases, objects (shorthand
 properties, spreads), template strings, `process.env` as a token source, functions, arrow
 functions bound to names, class methods (`this.`, `constructor`), loops (`for`, `for…of`,
-`for…in`, `while`, `do`, `forEach`/`map` callbacks, `setInterval` polling), awaited `setTimeout` promises as sleeps
+`for…in`, `while`, `do`, `forEach`/`map` callbacks, jQuery/lodash `each`/`map`, `setInterval` polling), awaited `setTimeout` promises as sleeps
 (milliseconds), `Promise.all`/`allSettled`/`race`/`any` and `forEach(async …)` as concurrent
 dispatch, `console.*`/loggers/`fs.writeFile*` as output, `URLSearchParams`/`FormData` (built
 with `append`/`set`) and `Object.assign` as payloads, and the request shapes of `fetch`,
@@ -54,6 +54,9 @@ FILE_WRITES = {"fs.writeFileSync", "fs.writeFile", "fs.appendFileSync", "fs.appe
                "appendFile", "appendFileSync"}
 GATHERS = {"Promise.all", "Promise.allSettled", "Promise.race", "Promise.any"}
 ITERATORS = {"forEach", "map", "flatMap", "filter", "reduce", "some", "every", "find"}
+# module functions that call a function once per element: callee → that function's position
+MODULE_ITERATORS = {"$.each": 1, "jQuery.each": 1, "$.map": 1, "jQuery.map": 1, "_.each": 1,
+                    "_.forEach": 1, "_.map": 1, "lodash.each": 1, "lodash.forEach": 1, "lodash.map": 1}
 # Node's request functions: they return a ClientRequest, sent by its end() (body: write/end)
 NODE_REQUESTS = {"https.request", "http.request", "node:https.request", "node:http.request"}
 # `form-data` is the npm package whose export is FormData (`const FormData = require("form-data")`)
@@ -69,7 +72,7 @@ OPTION_ARG = {"fetch": 1, "node-fetch": 1, "cross-fetch": 1, "isomorphic-fetch":
 # instance) — only with a receiver: a bare `post(url, token, {…})` is some same-file helper
 METHOD_OPTION_ARG = {"post": 2, "put": 2, "patch": 2, "get": 1, "request": 0, "delete": 1}
 # names whose members are module functions, not methods of a value (`JSON.stringify`, `$.ajax`)
-MODULE_HEADS = {"JSON", "Promise", "Object", "console", "fs", "AbortSignal", "$", "jQuery", "axios", "https", "http"}
+MODULE_HEADS = {"JSON", "Promise", "Object", "console", "fs", "AbortSignal", "$", "jQuery", "_", "axios", "https", "http"}
 CONSTANTS = {"true": True, "false": False, "null": None, "undefined": None}
 ESCAPES = {"\\n": "\n", "\\t": "\t", "\\'": "'", '\\"': '"', "\\\\": "\\", "\\`": "`"}
 _NUMBER = re.compile(r"^[0-9_.eExXa-fA-FoObBn]+$")
@@ -498,6 +501,13 @@ class _Builder(TreeBuilder):
             return
         if callee in GATHERS:
             s.dispatches.append(Dispatch(span, "gather", call.args))
+            return
+        if callee in MODULE_ITERATORS and len(call.args) > MODULE_ITERATORS[callee]:
+            # $.each(ids, function (i, id) { … }), _.each(ids, f): once per element
+            fn = call.args[MODULE_ITERATORS[callee]]
+            s.loops.append(Loop("map", span, fn.span))
+            if isinstance(fn, Name):
+                s.calls.append(CallSite(Call(fn.span, fn.name), reference=True))
             return
         if call.receiver is not None and base in ITERATORS and call.args:
             args_node = node.child_by_field_name("arguments")
