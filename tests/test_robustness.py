@@ -162,6 +162,24 @@ def test_rmarkdown_linear_in_chunks(chunk):
     assert ratio(lint, 1000, 2000) < 2.5
 
 
+def test_php_stream_contexts_linear_in_their_number():
+    # each stream_context_create($opts) looks up the array last assigned to $opts: a file of
+    # many contexts must not rescan every assignment per context
+    from redcaplint.config import Config
+    from redcaplint.engine import lint_text
+    from redcaplint.registry import all_rules
+
+    rules = list(all_rules().values())
+
+    def php(n):  # one options array at the top, then n arrays and n contexts made from it
+        return ("<?php\n$opts = ['http' => ['method' => 'POST', 'timeout' => 9]];\n"
+                + "".join(f"$a{i} = {i};\n$c{i} = stream_context_create($opts);\n" for i in range(n)))
+
+    lint = lambda n: lint_text(php(n), "many.php", "php", Config(), rules)  # noqa: E731
+    assert lint(3).linted and not lint(3).findings
+    assert ratio(lint, 3000, 6000) < 2.5
+
+
 # --- 5: long lines, many findings on one line -----------------------------------------------------
 
 def test_long_line_check_is_linear():

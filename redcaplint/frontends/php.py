@@ -73,6 +73,8 @@ class _Builder(TreeBuilder):
         super().__init__(source, LANGUAGE, start, end, first_id)
         self.handles = Handles("php", "curl")  # curl handle variable → options set so far
         self.contexts: dict[str, Value] = {}  # stream context variable → its options
+        self._arrays: dict[str, Dict] = {}  # variable → the array literal last assigned to it
+        self._arrays_read = 0  # how many of script.assigns _arrays has read
 
     def prepare(self, region: str) -> str:
         if "::" not in region:
@@ -313,9 +315,18 @@ class _Builder(TreeBuilder):
         elif value.callee.lower() == "stream_context_create" and value.args:
             opts = value.args[0]
             if isinstance(opts, Name):  # $opts = ['http' => […]]; stream_context_create($opts)
-                opts = next((a.value for a in reversed(self.script.assigns)
-                             if a.target == opts.name and a.kind == "set" and isinstance(a.value, Dict)), opts)
+                opts = self.last_array(opts.name) or opts
             self.contexts[target] = opts
+
+    def last_array(self, name: str) -> Optional[Dict]:
+        """The array literal last assigned to `name` so far. The assignments made since the
+        previous question are read once each, so a file of many contexts stays linear."""
+        assigns = self.script.assigns
+        for a in assigns[self._arrays_read:]:
+            if a.kind == "set" and isinstance(a.value, Dict):
+                self._arrays[a.target] = a.value
+        self._arrays_read = len(assigns)
+        return self._arrays.get(name)
 
     def on_function(self, node) -> None:
         name, body, params = node.child_by_field_name("name"), node.child_by_field_name("body"), node.child_by_field_name("parameters")
