@@ -392,9 +392,9 @@ class Analysis:
             found = self._mounted = set()
             for site in self.script.calls:
                 c = site.call
-                if c.callee == self.idioms["adapter_mount"] and isinstance(c.receiver, Name) and any(
+                if c.callee == self.idioms["adapter_mount"] and _receiver_key(c.receiver) and any(
                         isinstance(a, Call) and a.kwarg("timeout") is not None for a in c.args):
-                    found.add(c.receiver.name)
+                    found.add(_receiver_key(c.receiver))
         return found
 
     def calls_to(self, fn: FunctionDef) -> list[CallSite]:
@@ -729,6 +729,16 @@ def _looks_like_api_url(value: Value) -> bool:
     return False
 
 
+def _receiver_key(receiver: Optional[Value]) -> Optional[str]:
+    """How a session is named where it is used: `s`, or `.session` for `self.session` (an
+    attribute is one object wherever the class uses it)."""
+    if isinstance(receiver, Name):
+        return receiver.name
+    if isinstance(receiver, Attr):
+        return "." + receiver.attr
+    return None
+
+
 def _receiver_ctor(an: Analysis, call: Call, scope: int, env=None, depth: int = 0) -> Optional[Call]:
     """The constructor call that bound a method call's receiver, if visible: directly, or
     through a parameter of a same-file function called with such a receiver."""
@@ -780,7 +790,7 @@ def analyse(script: Script) -> Facts:
     api_calls: list[ApiCall] = []
     ctors: list[ClientCtor] = []
     transports: list[Transport] = []
-    templates: list[tuple[Call, str, int, int]] = []  # raw requests whose payload is a parameter
+    templates: list[tuple] = []  # raw requests whose payload is a parameter: (call, lib, signature, scope, api, ctor)
     created: set[Span] = set()
     constructed = list(dict.fromkeys(s.client_ctors[site.call.callee] for site in script.calls
                                      if site.call.callee in s.client_ctors))
@@ -854,7 +864,7 @@ def analyse(script: Script) -> Facts:
             entries = an.dict_entries(payload, scope) if isinstance(resolved, Dict) else None
             if isinstance(resolved, Param) or (entries is not None and entries[1]) or (
                     api is not None and api.content is None and "content" in api.params):
-                templates.append((call, lib, signature, scope, api))
+                templates.append((call, lib, signature, scope, api, ctor))
         if api is None:
             continue
         api_calls.append(api)
@@ -862,7 +872,7 @@ def analyse(script: Script) -> Facts:
             created.add(call.span)
 
     # helpers given literal parameters by their caller
-    for call, lib, signature, scope, standalone in templates:
+    for call, lib, signature, scope, standalone, ctor in templates:
         fn = an.by_id.get(scope)
         if fn is None:
             continue
@@ -871,7 +881,8 @@ def analyse(script: Script) -> Facts:
             c = site.call
             caller_scope = an.scope_of(c.span)
             env = {(fn.id, p): (v, caller_scope) for p, v in an.bind(fn, c, with_defaults=True).items()}
-            inner = _http_call(an, call, scope, lib, signature, None, env=env)
+            # the session the request is sent through keeps its settings (axios.create({timeout}))
+            inner = _http_call(an, call, scope, lib, signature, ctor, env=env)
             if inner is None:
                 continue
             outer = ApiCall(c.span, inner.kind, inner.library, inner.method, caller_scope,
@@ -1066,7 +1077,7 @@ def _timeout(an: Analysis, call: Call, scope: int, lib: HttpLibrary, ctor: Optio
         value = _first(dict(ctor.kwargs), lib.keys("timeout"))
         for key in lib.keys("options") if value is None else ():
             value = _option_timeout(an, ctor.kwarg(key), lib, scope)
-    if value is None and isinstance(call.receiver, Name) and call.receiver.name in an.mounted_timeouts():
+    if value is None and _receiver_key(call.receiver) in an.mounted_timeouts():
         return Timeout.SET  # a transport adapter with a default timeout mounted on the session
     if value is None:
         if req.timeout_set:
