@@ -385,16 +385,19 @@ class Analysis:
             return loop
         return None
 
-    def mounted_timeouts(self) -> set[str]:
-        """Sessions given an adapter that sets a timeout: `s.mount("https://", Adapter(timeout=30))`."""
+    def mounted_timeouts(self) -> set:
+        """Sessions given an adapter that sets a timeout: `s.mount("https://", Adapter(timeout=30))`,
+        as the constructor call that made the session where it is visible (a factory's
+        session is the one its callers use), else as the name the mount is made on."""
         found = getattr(self, "_mounted", None)
         if found is None:
             found = self._mounted = set()
             for site in self.script.calls:
                 c = site.call
-                if c.callee == self.idioms["adapter_mount"] and _receiver_key(c.receiver) and any(
+                if c.callee == self.idioms["adapter_mount"] and c.receiver is not None and any(
                         isinstance(a, Call) and a.kwarg("timeout") is not None for a in c.args):
-                    found.add(_receiver_key(c.receiver))
+                    ctor = _receiver_ctor(self, c, self.scope_of(c.span))
+                    found.add(ctor.span if ctor is not None else _receiver_key(c.receiver))
         return found
 
     def calls_to(self, fn: FunctionDef) -> list[CallSite]:
@@ -1077,7 +1080,8 @@ def _timeout(an: Analysis, call: Call, scope: int, lib: HttpLibrary, ctor: Optio
         value = _first(dict(ctor.kwargs), lib.keys("timeout"))
         for key in lib.keys("options") if value is None else ():
             value = _option_timeout(an, ctor.kwarg(key), lib, scope)
-    if value is None and _receiver_key(call.receiver) in an.mounted_timeouts():
+    if value is None and call.receiver is not None and (
+            (ctor.span if ctor is not None else _receiver_key(call.receiver)) in an.mounted_timeouts()):
         return Timeout.SET  # a transport adapter with a default timeout mounted on the session
     if value is None:
         if req.timeout_set:
