@@ -136,6 +136,7 @@ def document(path: str, text: str) -> Document:
 
 
 SHELL_CELL_MAGICS = {"bash", "sh", "zsh"}
+R_CELL_MAGICS = {"R"}  # rpy2's `%%R [-i df -o out]`: the cell is R code in a Python notebook
 
 
 def _set_aside(body: str, kernel: Optional[str]) -> tuple[Optional[str], str, list[tuple[int, int]]]:
@@ -147,6 +148,10 @@ def _set_aside(body: str, kernel: Optional[str]) -> tuple[Optional[str], str, li
         magic = lines[0].lstrip()[2:].split()
         if not magic or magic[0] not in PYTHON_CELL_MAGICS:
             language = "other"  # %%bash, %%html, %%writefile …: not this kernel's language
+        if magic and magic[0] in R_CELL_MAGICS:
+            # linted with the notebook's R cells; the magic line becomes an R comment
+            i = len(lines[0]) - len(lines[0].lstrip())
+            return "r", lines[0][:i] + "#" + lines[0][i + 1:] + "".join(lines[1:]), []
         if magic and (magic[0] in SHELL_CELL_MAGICS or magic[0] == "script" and magic[1:2] and
                       magic[1].rsplit("/", 1)[-1] in SHELL_CELL_MAGICS):
             # a %%bash cell is a shell script: its body (after the magic line) is linted as one
