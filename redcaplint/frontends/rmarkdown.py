@@ -4,7 +4,8 @@ Each ```` ```{r …} ```` chunk is parsed on its own text (the cost of a documen
 its length, however many chunks it has), with spans in the document's offsets, so a broken
 chunk gets RC001 for that chunk while the others are still linted. The chunks are merged into
 one Script, so a helper defined in one chunk and called in a loop in a later one is seen.
-```` ```{python} ```` chunks become a second Script, built by the Python front end. Plain
+```` ```{python} ```` chunks become a second Script, built by the Python front end, and
+```` ```{bash} ````/```` ```{sh} ```` chunks a third, built by the shell front end. Plain
 ```` ```r ```` fences are Markdown, not knitr code; chunk options (`#|`, `eval=FALSE`) change
 nothing: every chunk is linted. Prose is a region too: RC101 reads every region.
 """
@@ -16,6 +17,7 @@ from redcaplint.model import Script
 from redcaplint.source import Document, Region
 
 LANGUAGE = "rmarkdown"
+SHELL_ENGINES = {"bash", "sh", "zsh"}  # knitr runs these chunks with the shell
 CHUNK_OPEN = re.compile(r"^[ \t>]*(`{3,})[ \t]*\{[ \t]*([A-Za-z]+)\b[^}]*\}[ \t]*$")
 
 
@@ -50,7 +52,7 @@ def document(path: str, text: str) -> Document:
     for engine, start, end in chunks(text):
         if start > pos:
             regions.append(Region("prose", pos, start))
-        regions.append(Region("code", start, end, engine))
+        regions.append(Region("code", start, end, "shell" if engine in SHELL_ENGINES else engine))
         pos = end
     if pos < len(text) or not regions:
         regions.append(Region("prose", pos, len(text)))
@@ -71,4 +73,9 @@ def build(doc: Document) -> list[Script]:
                                      lambda d, s, e, i: r.build(d, s, e, i, packages)))
     if py_chunks:
         scripts.append(build_regions(doc, "python", py_chunks, python.build))
+    sh_chunks = doc.code_regions("shell")
+    if sh_chunks:
+        from redcaplint.frontends import shell
+
+        scripts.append(build_regions(doc, "shell", sh_chunks, shell.build))
     return scripts
