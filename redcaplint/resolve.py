@@ -34,6 +34,14 @@ def _plain(value: Value) -> bool:
     return value.__class__ in _PLAIN
 
 
+def _lent(value: Value, fn: FunctionDef, bound: dict[str, Value]) -> Value:
+    """A helper's value as its caller sees it: a parameter is what the call passes, a plain
+    value is itself, any other name of the helper is unknown to the caller."""
+    if value.__class__ is Name and value.name in fn.params:
+        return bound.get(value.name, Unknown(value.span))
+    return value if _plain(value) else Unknown(value.span)
+
+
 _LITERALS = frozenset((Str, Num, Const, Dict, Seq, Concat, BinOp, EnvLookup, Unknown))  # resolve() returns these as they are
 
 
@@ -318,22 +326,16 @@ class Analysis:
                 continue
             scope = self.scope_of(call.span)
             bound = self.bind(fn, call, with_defaults=True)
-
-            def lent_value(v: Value) -> Value:
-                if v.__class__ is Name and v.name in fn.params:
-                    return bound.get(v.name, Unknown(v.span))
-                return v if _plain(v) else Unknown(v.span)
-
             for param, arg in bound.items():
                 if param not in params or not isinstance(arg, Name):
                     continue
                 for m in params[param]:
-                    key = m.key if m.key is None else lent_value(m.key)
-                    value = lent_value(m.value)
+                    key = m.key if m.key is None else _lent(m.key, fn, bound)
+                    value = _lent(m.value, fn, bound)
                     # at the call: the caller's later reads see the change
                     lent.setdefault((scope, arg.name), []).append(Assign(call.span, arg.name, value, m.kind, key))
         for key, extra in lent.items():
-            starts, muts = self._muts.get(key, ([], []))
+            _, muts = self._muts.get(key, ([], []))
             merged = sorted(muts + extra, key=lambda a: a.span.start)
             self._muts[key] = ([a.span.start for a in merged], merged)
 
