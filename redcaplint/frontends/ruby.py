@@ -106,6 +106,11 @@ class _Builder(TreeBuilder):
                     kwargs.append((self.name_of(k), self.value(v, depth + 1)))
             else:
                 args.append(self.value(a, depth + 1))
+        if kwargs:
+            # bare `k => v` / `k: v` pairs are one trailing hash argument in Ruby
+            # (`Net::HTTP.post_form(uri, 'token' => t, 'content' => 'record')`); kept as keywords too,
+            # for the options a library reads by name (`read_timeout: 30`)
+            args.append(Dict(span, tuple((Str(v.span, k), v) for k, v in kwargs)))
         name = self.t(method)
         receiver = self.value(receiver_node, depth + 1) if receiver_node is not None else None
         callee = f"{self.t(receiver_node)}.{name}" if receiver_node is not None and receiver_node.type in (
