@@ -624,7 +624,11 @@ class Analysis:
         """What `base[...]` / `base.attr` reads, and the scope its entries are written in: a
         caller's dict passed for a parameter has its names in the caller's scope."""
         raw = self.resolve(base, scope, pos, depth + 1)
-        bound = env.get((raw.function, raw.name)) if isinstance(raw, Param) and env is not None else None
+        if env is None:
+            # what the second resolve below would give: resolving it again for every level of
+            # `a.b.c.d` made a chain cost 2^depth
+            return raw, scope
+        bound = env.get((raw.function, raw.name)) if isinstance(raw, Param) else None
         if bound is not None and not self.mutations((raw.function, raw.name), -1, pos):
             return self.resolve(bound[0], bound[1], depth=depth + 1, env=env), bound[1]
         return self.resolve(base, scope, pos, depth + 1, env=env), scope

@@ -180,6 +180,32 @@ def test_php_stream_contexts_linear_in_their_number():
     assert ratio(lint, 3000, 6000) < 2.5
 
 
+@pytest.mark.parametrize("language,helper,call", [
+    ("javascript", "function send(p) {{\n  return fetch(URL, {{ method: 'POST', body: new URLSearchParams(p.{chain}) }});\n}}\n",
+     "send({{ token: process.env.T, content: 'record' }});\n"),
+    ("python", "def send(p):\n    return requests.post(URL, data=p.{chain}, timeout=9)\n",
+     "send({{'token': os.environ['T'], 'content': 'record'}})\n"),
+])
+def test_deep_attribute_chains_cost_their_length(language, helper, call):
+    # each level of `p.k0.k1…` resolved its base twice (once as written, once through the
+    # caller's argument): a 22-deep chain took minutes. Now a chain twice as long costs about
+    # twice as much, not its square or 2^length
+    from redcaplint.config import Config
+    from redcaplint.engine import lint_text
+    from redcaplint.registry import all_rules
+
+    rules = list(all_rules().values())
+    name = "deep.js" if language == "javascript" else "deep.py"
+
+    def source(depth):
+        chain = ".".join(f"k{i}" for i in range(depth))
+        return helper.format(chain=chain) + call.format() * 5
+
+    lint = lambda depth: lint_text(source(depth), name, language, Config(), rules)  # noqa: E731
+    assert lint(3).linted
+    assert ratio(lint, 11, 22) < 2.5
+
+
 # --- 5: long lines, many findings on one line -----------------------------------------------------
 
 def test_long_line_check_is_linear():
