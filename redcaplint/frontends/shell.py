@@ -59,6 +59,14 @@ DISPATCHERS = {"xargs": ("-P", "--max-procs"), "parallel": ("-j", "--jobs", "-P"
 # the literal comes first so the engine scans for it (a leading \b made this a tenth of a
 # file's analysis time); the look-behind then asks for the word boundary
 FOR_WITHOUT_IN = re.compile(r"for(?<=\bfor)([ \t]+[A-Za-z_][A-Za-z0-9_]*)[ \t](?=[ \t]*do\b)")
+# A redirect after a bare assignment (`size=`wc -c < f` > /dev/null 2>&1`, `x=$(cmd) 2>/dev/null
+# || …`): bash runs it (the redirect applies to nothing), the grammar rejects the whole file.
+# The redirect words are blanked (same length): they change nothing the linter reads
+ASSIGN_REDIRECT = re.compile(
+    rb"""^([ \t]*[A-Za-z_][A-Za-z0-9_]*=(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|`[^`\n]*`"""
+    rb"""|\$\((?:[^()\n]|\([^()\n]*\))*\)|[^\s;&|<>()`"'])*)"""
+    rb"""((?:[ \t]+(?:[0-9]?>>?|&>>?|[0-9]?>&)[ \t]*(?:[0-9-](?![^\s;&|])|[^\s;&|<>()]+))+)(?=[ \t]*(?:$|[;&|#]))""",
+    re.MULTILINE)
 
 
 class _CurlWords:
@@ -87,6 +95,11 @@ class _Builder(TreeBuilder):
 
     def prepare(self, region: str) -> str:
         return FOR_WITHOUT_IN.sub(r"for\1;", region) if "for" in region else region
+
+    def repair(self, data: bytes, tree) -> Optional[bytes]:
+        # only for a file the grammar rejects: every redirect after a bare assignment at once
+        fixed = ASSIGN_REDIRECT.sub(lambda m: m.group(1) + b" " * len(m.group(2)), data)
+        return fixed if fixed != data else None
 
     # -- values -------------------------------------------------------------------------
     def _value(self, node, span: Span, kind: str, depth: int) -> Value:
