@@ -238,6 +238,12 @@ class Dispatch:
     targets: tuple[Value, ...]
     pool: Optional[Value] = None  # the executor / pool object, where its width may be written
 
+    def covers(self, span: Span) -> bool:
+        """The work at `span` is dispatched here: inside the dispatching call, or (kind
+        "unawaited": a JavaScript promise started per element and not waited for) the call
+        itself."""
+        return self.span.contains(span) and (span != self.span or self.kind == "unawaited")
+
 
 @dataclass(slots=True)
 class Option:

@@ -295,7 +295,7 @@ class Analysis:
         self.loops = sorted(script.loops, key=lambda l: l.span.start)
         self._loop_nest = Nest(self.loops, lambda l: l.body)
         self._loop_scope = {id(l): self.scope_of(l.span) for l in self.loops}
-        self._dispatch_spans = [d.span for d in script.dispatches]
+        self._dispatches = script.dispatches
         self.created_spans: set[Span] = set()  # project-creation calls (their result is a token)
         self._lend_parameter_changes()
 
@@ -469,7 +469,7 @@ class Analysis:
         return fn, found[-1]
 
     def dispatched(self, span: Span) -> bool:
-        return any(d.contains(span) and d != span for d in self._dispatch_spans)
+        return any(d.covers(span) for d in self._dispatches)
 
     # -- names ----------------------------------------------------------------------------
     def lookup(self, name: str, scope: int, pos: int, depth: int = 0) -> Optional[tuple[Value, int, int]]:
@@ -1301,7 +1301,7 @@ def _chains(an: Analysis, facts: Facts) -> None:
         links = [Link(LinkKind.LOOP, loop.span, _loop_sleeps(an, facts, loop, scope, iteration_of), *_iterates(an, loop, scope))
                  for loop in an.loops_around(span, scope)]
         links += [Link(LinkKind.DISPATCH, d.span, width=_width(an, d, scope)) for d in dispatches
-                  if d.span.contains(span) and d.span != span and an.scope_of(d.span) == scope]
+                  if d.covers(span) and an.scope_of(d.span) == scope]
         return sorted(links, key=lambda lk: lk.span.end - lk.span.start)
 
     def up(span: Span, scope: int, depth: int, seen: frozenset) -> list[tuple[Link, ...]]:

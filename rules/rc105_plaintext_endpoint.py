@@ -71,4 +71,4 @@ class PlaintextEndpoint(Rule):
             if at < 0:
                 at = text.lower().find("http://", span.start, span.end)
             fix = Fix("safe", "Use https://", (Edit(at, at + len("http://"), "https://"),)) if at >= 0 else None
-            self.report(span, f"The REDCap API URL uses plain http:// ({v.value})", fix)
+            self.report(span, f"The REDCap API URL uses plain http:// ({v.value.strip()})", fix)

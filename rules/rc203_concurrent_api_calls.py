@@ -3,12 +3,20 @@ from redcaplint.resolve import walk_values
 from redcaplint.rule import Case, Rule
 
 
+# how a dispatch kind reads in the message
+LABELS = {"unawaited": "a request started per element, none awaited", "async-each": "an async callback per element"}
+
+
 class ConcurrentApiCalls(Rule):
     """
     ## What it does
     Finds API calls dispatched in parallel: thread and process pools (`pool.map`,
-    `executor.submit`), `asyncio.gather`, `TaskGroup.create_task`, joblib, `threading.Thread`.
-    Reported on the dispatch. Pools and gathers doing only local work are fine.
+    `executor.submit`), `asyncio.gather`, `TaskGroup.create_task`, joblib, `threading.Thread`,
+    `Promise.all`, and a request started once per element whose promise is never awaited
+    (`for (const id of ids) fetchOne(id)`, `ids.map((id) => fetchOne(id))`): a promise runs from
+    the moment it is made. Reported on the dispatch (on the request, for the un-awaited one).
+    Pools and gathers doing only local work are fine, and so is a loop whose every pass
+    waits (`await sleep(20000)`).
 
     ## Why is this bad
     Parallel workers reach REDCap at the same moment, so even workers that each sleep send
@@ -34,18 +42,40 @@ class ConcurrentApiCalls(Rule):
     fix = "suggestion"
     suggestion = "Make the calls one after another, with a sleep between them"
     VALID = [Case('from concurrent.futures import ThreadPoolExecutor\ndef parse(p):\n    return open(p).read()\n'
-                  'with ThreadPoolExecutor() as pool:\n    pool.map(parse, paths)\n')]
+                  'with ThreadPoolExecutor() as pool:\n    pool.map(parse, paths)\n'),
+             Case('async function one(id) {\n  return fetch(URL, { method: "POST", body: new URLSearchParams({ token: TOKEN, content: "record", records: id }), signal: AbortSignal.timeout(9000) });\n}\n'
+                  'for (const id of ids) {\n  // ok: RC203\n  await one(id);\n}\n', 'case.js')]
     INVALID = [Case('import requests\nfrom concurrent.futures import ThreadPoolExecutor\n'
                     'def pull(s):\n    return requests.post(U, data={"token": T, "content": "version"}, timeout=5)\n'
                     'with ThreadPoolExecutor() as pool:\n    # ruleid: RC203\n    pool.map(pull, sites)\n'),
                Case('library(future.apply)\nplan(multisession)\nget_one <- function(id) httr::POST(url, body = list(token = t, content = "record", records = id), httr::timeout(9))\n# ruleid: RC203\nrows <- future_lapply(ids, get_one)\n', 'case.R'),
                Case('async function one(url, token, id) {\n  return fetch(url, { method: "POST", body: new URLSearchParams({ token, content: "record", records: id }), signal: AbortSignal.timeout(9000) });\n}\n// ruleid: RC203\nawait Promise.all(ids.map((id) => one(URL, TOKEN, id)));\n', 'case.js'),
+               Case('for (const id of ids) {\n  // ruleid: RC203\n  fetch(URL, { method: "POST", body: new URLSearchParams({ token: TOKEN, content: "record", records: id }), signal: AbortSignal.timeout(9000) });\n}\n', 'case.js'),
                Case('pull() {\n  curl -m 9 -d "token=$TOKEN&content=record&records=$1" "$API_URL"\n}\nfor id in 1 2 3; do\n  # ruleid: RC203\n  pull "$id" &\ndone\nwait\n', 'case.sh')]
 
     def check(self) -> None:
-        for d in self.ctx.script.dispatches:
-            if self._reaches_api(d):
-                self.report(d.span, f"REDCap API calls dispatched in parallel ({d.kind})")
+        dispatches = self.ctx.script.dispatches
+        reaching = [d for d in dispatches if self._reaches_api(d)]
+        for d in reaching:
+            if d.kind == "unawaited" and (self._paced(d) or any(
+                    o is not d and (o.span.contains(d.span) if o.kind != "unawaited" else d.span.contains(o.span))
+                    for o in reaching)):
+                # one finding per dispatch: a promise started inside a gather is the gather's,
+                # and of `out.push(fetchOne(id))` or `fetch(u).then(…)` the request is reported
+                continue
+            self.report(d.span, f"REDCap API calls dispatched in parallel ({LABELS.get(d.kind, d.kind)})")
+
+    def _paced(self, d) -> bool:
+        """An un-awaited request in a loop whose every pass waits (`await sleep(20000)`): the
+        requests are that far apart, not at once."""
+        an, facts = self.ctx.analysis, self.ctx.facts
+        scope = an.scope_of(d.span)
+        loop = an.loop_of(d.span, scope)
+        if loop is None:
+            return False
+        return any(loop.body.contains(sl.span) and an.scope_of(sl.span) == scope for sl in self.ctx.script.sleeps) \
+            or any(loop.body.contains(lc.site.call.span) and lc.caller == scope and facts.sleeps_in.get(lc.callee)
+                   for lc in facts.local_calls)
 
     def _reaches_api(self, d) -> bool:
         an, facts = self.ctx.analysis, self.ctx.facts
@@ -65,5 +95,4 @@ class ConcurrentApiCalls(Rule):
                 return True
         # a request written inside the dispatch, also one a helper's callers fill in (its
         # findings are reported at the call sites; the request itself is `inner`)
-        return any(d.span.contains(r.span) and r.span != d.span
-                   for a in facts.api_calls for r in (a, a.inner) if r is not None)
+        return any(d.covers(r.span) for a in facts.api_calls for r in (a, a.inner) if r is not None)

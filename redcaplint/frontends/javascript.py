@@ -54,6 +54,9 @@ FILE_WRITES = {"fs.writeFileSync", "fs.writeFile", "fs.appendFileSync", "fs.appe
                "appendFile", "appendFileSync"}
 GATHERS = {"Promise.all", "Promise.allSettled", "Promise.race", "Promise.any"}
 ITERATORS = {"forEach", "map", "flatMap", "filter", "reduce", "some", "every", "find"}
+LOOP_STATEMENTS = {"for_statement", "for_in_statement", "while_statement", "do_statement"}
+# callbacks whose promises are collected, one per element (`ids.map(id => fetchOne(id))`)
+COLLECTING = {"map", "flatMap"}
 # module functions that call a function once per element: callee → that function's position
 MODULE_ITERATORS = {"$.each": 1, "jQuery.each": 1, "$.map": 1, "jQuery.map": 1, "_.each": 1,
                     "_.forEach": 1, "_.map": 1, "lodash.each": 1, "lodash.forEach": 1, "lodash.map": 1}
@@ -468,6 +471,10 @@ class _Builder(TreeBuilder):
         elif receiver_name is not None and self.client_requests.has(receiver_name):
             call = self.client_request_call(receiver_name, call)
         s.calls.append(CallSite(call))  # an async function runs when called: awaited or not
+        if s.loops and self._started_per_element(node, call):
+            # a promise is running as soon as it is made: one per element, none waited for, is
+            # every element's request at once
+            s.dispatches.append(Dispatch(span, "unawaited", (call,)))
         if receiver_name and base in ("append", "set") and len(call.args) == 2:
             copied = self.copied_pairs(span, call.args)
             if copied is not None:  # every pair of an object appended: dst gets all of src
@@ -539,6 +546,30 @@ class _Builder(TreeBuilder):
                         names = [self.t(c) for c in pattern.named_children if c.type == "identifier"]
                         if len(names) == 2:
                             self.pair_loops.append((self.span(body), names[0], names[1], source.args[0]))
+
+    def _started_per_element(self, node, call: Call) -> bool:
+        """A call made once per iteration and not awaited: in a loop statement's body, or in a
+        `map` callback, with no `await` (nor `return`) between it and there. `$.ajax({async:
+        false})` and XMLHttpRequest (whose open() may ask for a synchronous request) are not
+        counted; a callback passed on (`.then(r => …)`) runs later, not per element."""
+        sync = call.kwarg("async")  # a request's options object is spread into keywords
+        if call.callee == "XMLHttpRequest.send" or isinstance(sync, Const) and sync.value is False:
+            return False
+        child, parent = node, node.parent
+        while parent is not None:
+            kind = parent.type
+            if kind in ("await_expression", "return_statement"):
+                return False
+            if kind in LOOP_STATEMENTS:
+                return parent.child_by_field_name("body") == child
+            if kind in FUNCTION_KINDS:
+                args = parent.parent
+                outer = args.parent if args is not None and args.type == "arguments" else None
+                fn = outer.child_by_field_name("function") if outer is not None else None
+                prop = fn.child_by_field_name("property") if fn is not None and fn.type == "member_expression" else None
+                return prop is not None and self.t(prop) in COLLECTING and not any(c.type == "async" for c in parent.children)
+            child, parent = parent, parent.parent
+        return False
 
     def on_pairs_loop(self, node) -> None:
         """`for (const [k, v] of Object.entries(src))`, `for (const k of Object.keys(src))`,
