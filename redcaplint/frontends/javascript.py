@@ -97,6 +97,10 @@ class _Builder(TreeBuilder):
         self.imports: dict[str, str] = {}  # local name → module (`const ax = require("axios")`)
         self.xhr = Handles("javascript", "fetch")  # XMLHttpRequest variables: open() URL, timeout
         self.client_requests = Handles("javascript", "node")  # `const req = https.request(…)`
+        # loop bodies open at the node being visited (nodes come in document order), so that
+        # only a call inside one is asked whether it is started per element
+        self.loop_bodies: list[Span] = []
+        self.loops_seen = 0
         self.async_nodes: set[Span] = set()
         # `for (const [k, v] of Object.entries(src))` loops: (body, k, v, src), so that a
         # `dst.append(k, v)` inside copies all of src into dst; v is None for a loop over
@@ -471,7 +475,7 @@ class _Builder(TreeBuilder):
         elif receiver_name is not None and self.client_requests.has(receiver_name):
             call = self.client_request_call(receiver_name, call)
         s.calls.append(CallSite(call))  # an async function runs when called: awaited or not
-        if s.loops and self._started_per_element(node, call):
+        if self._in_loop_body(span) and self._started_per_element(node, call):
             # a promise is running as soon as it is made: one per element, none waited for, is
             # every element's request at once
             s.dispatches.append(Dispatch(span, "unawaited", (call,)))
@@ -546,6 +550,15 @@ class _Builder(TreeBuilder):
                         names = [self.t(c) for c in pattern.named_children if c.type == "identifier"]
                         if len(names) == 2:
                             self.pair_loops.append((self.span(body), names[0], names[1], source.args[0]))
+
+    def _in_loop_body(self, span: Span) -> bool:
+        loops, open_ = self.script.loops, self.loop_bodies
+        while self.loops_seen < len(loops):
+            open_.append(loops[self.loops_seen].body)
+            self.loops_seen += 1
+        while open_ and open_[-1].end <= span.start:
+            open_.pop()
+        return bool(open_) and open_[-1].contains(span)
 
     def _started_per_element(self, node, call: Call) -> bool:
         """A call made once per iteration and not awaited: in a loop statement's body, or in a
