@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Iterator, NamedTuple, Optional
 
 from redcaplint.model import (
-    CONSTRUCTOR, ApiCall, ApiParam, Assign, Batching, IterKind, Link, LinkKind, Timeout, Attr, BinOp, Call, CallSite, Concat, Const, Dict,
+    CONSTRUCTOR, ApiCall, ApiParam, Assign, Batching, IterKind, Link, LinkKind, Timeout, Attr, BinOp, Call, CallSite, Concat, Const, Dict, Dispatch,
     EnvLookup, FunctionDef, Item, Loop, Name, Num, Param, Return, Script, Seq, Sleep, Span, Str,
     Unknown, Value,
 )
@@ -295,7 +295,7 @@ class Analysis:
         self.loops = sorted(script.loops, key=lambda l: l.span.start)
         self._loop_nest = Nest(self.loops, lambda l: l.body)
         self._loop_scope = {id(l): self.scope_of(l.span) for l in self.loops}
-        self._dispatches = script.dispatches
+        self._dispatch_nest = Nest(script.dispatches, lambda d: d.span)
         self.created_spans: set[Span] = set()  # project-creation calls (their result is a token)
         self._lend_parameter_changes()
 
@@ -468,8 +468,12 @@ class Analysis:
             return None
         return fn, found[-1]
 
+    def dispatches_around(self, span: Span) -> Iterator[Dispatch]:
+        """The dispatches whose span contains span (or is it), innermost first."""
+        return self._dispatch_nest.chain(span)
+
     def dispatched(self, span: Span) -> bool:
-        return any(d.covers(span) for d in self._dispatches)
+        return any(d.covers(span) for d in self.dispatches_around(span))
 
     # -- names ----------------------------------------------------------------------------
     def lookup(self, name: str, scope: int, pos: int, depth: int = 0) -> Optional[tuple[Value, int, int]]:
@@ -1300,7 +1304,7 @@ def _chains(an: Analysis, facts: Facts) -> None:
     def local_links(span: Span, scope: int) -> list[Link]:
         links = [Link(LinkKind.LOOP, loop.span, _loop_sleeps(an, facts, loop, scope, iteration_of), *_iterates(an, loop, scope))
                  for loop in an.loops_around(span, scope)]
-        links += [Link(LinkKind.DISPATCH, d.span, width=_width(an, d, scope)) for d in dispatches
+        links += [Link(LinkKind.DISPATCH, d.span, width=_width(an, d, scope)) for d in an.dispatches_around(span)
                   if d.covers(span) and an.scope_of(d.span) == scope]
         return sorted(links, key=lambda lk: lk.span.end - lk.span.start)
 

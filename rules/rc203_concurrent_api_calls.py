@@ -54,28 +54,36 @@ class ConcurrentApiCalls(Rule):
                Case('pull() {\n  curl -m 9 -d "token=$TOKEN&content=record&records=$1" "$API_URL"\n}\nfor id in 1 2 3; do\n  # ruleid: RC203\n  pull "$id" &\ndone\nwait\n', 'case.sh')]
 
     def check(self) -> None:
-        dispatches = self.ctx.script.dispatches
-        reaching = [d for d in dispatches if self._reaches_api(d)]
+        an = self.ctx.analysis
+        reaching = [d for d in self.ctx.script.dispatches if self._reaches_api(d)]
+        counted = {id(d) for d in reaching}
+        # one finding per dispatch: a promise started inside a gather is the gather's, and of
+        # `out.push(fetchOne(id))` or `fetch(u).then(…)` the request itself is reported
+        left_out: set[int] = set()
         for d in reaching:
-            if d.kind == "unawaited" and (self._paced(d) or any(
-                    o is not d and (o.span.contains(d.span) if o.kind != "unawaited" else d.span.contains(o.span))
-                    for o in reaching)):
-                # one finding per dispatch: a promise started inside a gather is the gather's,
-                # and of `out.push(fetchOne(id))` or `fetch(u).then(…)` the request is reported
+            if d.kind != "unawaited":
                 continue
+            for outer in an.dispatches_around(d.span):
+                if outer is d or id(outer) not in counted:
+                    continue
+                left_out.add(id(d) if outer.kind != "unawaited" else id(outer))
+        paced = self._paced_loops() if any(d.kind == "unawaited" for d in reaching) else set()
+        for d in reaching:
+            if id(d) in left_out:
+                continue
+            if d.kind == "unawaited":
+                loop = an.loop_of(d.span, an.scope_of(d.span))
+                if loop is not None and id(loop) in paced:
+                    continue
             self.report(d.span, f"REDCap API calls dispatched in parallel ({LABELS.get(d.kind, d.kind)})")
 
-    def _paced(self, d) -> bool:
-        """An un-awaited request in a loop whose every pass waits (`await sleep(20000)`): the
-        requests are that far apart, not at once."""
+    def _paced_loops(self) -> set[int]:
+        """Loops whose every pass waits (`await sleep(20000)`, or a helper that sleeps): an
+        un-awaited request in one starts that far from the next, not at once."""
         an, facts = self.ctx.analysis, self.ctx.facts
-        scope = an.scope_of(d.span)
-        loop = an.loop_of(d.span, scope)
-        if loop is None:
-            return False
-        return any(loop.body.contains(sl.span) and an.scope_of(sl.span) == scope for sl in self.ctx.script.sleeps) \
-            or any(loop.body.contains(lc.site.call.span) and lc.caller == scope and facts.sleeps_in.get(lc.callee)
-                   for lc in facts.local_calls)
+        waits = [(sl.span, an.scope_of(sl.span)) for sl in self.ctx.script.sleeps]
+        waits += [(lc.site.call.span, lc.caller) for lc in facts.local_calls if facts.sleeps_in.get(lc.callee)]
+        return {id(loop) for span, scope in waits for loop in an.loops_around(span, scope)}
 
     def _reaches_api(self, d) -> bool:
         an, facts = self.ctx.analysis, self.ctx.facts

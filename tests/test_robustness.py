@@ -206,6 +206,26 @@ def test_deep_attribute_chains_cost_their_length(language, helper, call):
     assert ratio(lint, 11, 22) < 2.5
 
 
+def test_many_unawaited_requests_linear_in_their_number():
+    # each request started per element and not awaited is a dispatch of its own: finding the
+    # dispatch around a call, and which dispatch a finding belongs to, must not compare every
+    # pair of them
+    from redcaplint.config import Config
+    from redcaplint.engine import lint_text
+    from redcaplint.registry import all_rules
+
+    rules = list(all_rules().values())
+
+    def js(n):
+        return ("async function one(id) {\n  return fetch(URL, { method: 'POST', body: new URLSearchParams("
+                "{ token: process.env.T, content: 'record', records: id }), signal: AbortSignal.timeout(9000) });\n}\n"
+                "for (const id of ids) {\n" + "".join(f"  one(id + {i}).then((r) => r.json());\n" for i in range(n)) + "}\n")
+
+    lint = lambda n: lint_text(js(n), "many.js", "javascript", Config(), rules)  # noqa: E731
+    assert [f.code for f in lint(3).findings] == ["RC203"] * 3
+    assert ratio(lint, 1000, 2000) < 2.5
+
+
 # --- 5: long lines, many findings on one line -----------------------------------------------------
 
 def test_long_line_check_is_linear():
