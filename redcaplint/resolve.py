@@ -468,6 +468,23 @@ class Analysis:
             return None
         return fn, found[-1]
 
+    def added_to(self, name: str, scope: int) -> list[Value]:
+        """What `name.append(x)` (the language's list adds) put into the list `name` of this
+        scope: `tasks.append(fetch_one(i))` in a loop, gathered later as `gather(*tasks)`."""
+        found = getattr(self, "_added", None)
+        if found is None:
+            adds = self.idioms["collection_adds"]
+            found = self._added = {}
+            for site in self.script.calls:
+                call = site.call
+                if call.__class__ is Call and call.receiver.__class__ is Name and call.callee in adds:
+                    found.setdefault((self.scope_of(call.span), call.receiver.name), []).append(call)
+        # an added task that is a dispatch of its own (`asyncio.create_task(…)`, a promise
+        # started per element) is that dispatch's concurrency, not the gather's
+        own = {d.span for d in self.script.dispatches}
+        return [a for add in found.get((scope, name), ()) if not self.dispatched(add.span)
+                for a in add.args if a.span not in own]
+
     def dispatches_around(self, span: Span) -> Iterator[Dispatch]:
         """The dispatches whose span contains span (or is it), innermost first."""
         return self._dispatch_nest.chain(span)

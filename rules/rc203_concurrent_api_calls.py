@@ -11,8 +11,9 @@ class ConcurrentApiCalls(Rule):
     """
     ## What it does
     Finds API calls dispatched in parallel: thread and process pools (`pool.map`,
-    `executor.submit`), `asyncio.gather`, `TaskGroup.create_task`, joblib, `threading.Thread`,
-    `Promise.all`, and a request started once per element whose promise is never awaited
+    `executor.submit`), `asyncio.gather` (also of a list the coroutines were appended to),
+    `TaskGroup.create_task`, joblib, `threading.Thread`, `Promise.all`, and a request started
+    once per element whose promise is never awaited
     (`for (const id of ids) fetchOne(id)`, `ids.map((id) => fetchOne(id))`): a promise runs from
     the moment it is made. Reported on the dispatch (on the request, for the un-awaited one).
     Pools and gathers doing only local work are fine, and so is a loop whose every pass
@@ -89,8 +90,10 @@ class ConcurrentApiCalls(Rule):
         an, facts = self.ctx.analysis, self.ctx.facts
         scope = an.scope_of(d.span)
         for target in d.targets:
-            # `gather(*tasks)`: follow the name to the coroutines it holds
-            for root in (target, an.resolve(target, scope)):
+            # `gather(*tasks)`: follow the name to the coroutines it holds, assigned or added
+            # one by one (`tasks.append(fetch_one(i))`)
+            added = an.added_to(target.name, scope) if isinstance(target, Name) else []
+            for root in (target, an.resolve(target, scope), *added):
                 for v in walk_values(root):
                     if isinstance(v, Name) and v.name in an.by_name and facts.reaches_api.get(an.by_name[v.name].id):
                         return True

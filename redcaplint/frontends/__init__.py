@@ -71,6 +71,7 @@ IDIOM_DEFAULTS = {
     "adapter_mount": None,  # the session method that mounts a transport adapter
     "pool_width": frozenset(),  # keywords that set a pool's number of workers
     "ranges": frozenset(),  # functions whose result is a counted range (`range(3)`)
+    "collection_adds": frozenset(),  # methods that add their argument to a list (`tasks.append(t)`)
 }
 
 

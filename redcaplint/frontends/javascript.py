@@ -40,6 +40,7 @@ SPELLINGS = {
 IDIOMS = {
     "string_methods": frozenset({"trim", "trimStart", "trimEnd", "toString", "toUpperCase", "toLowerCase"}),
     "response_body": frozenset({"json", "text", "data"}),
+    "collection_adds": frozenset({"push", "unshift"}),
 }
 KINDS = ["variable_declarator", "assignment_expression", "call_expression", "new_expression",
          "function_declaration", "method_definition", "for_statement", "for_in_statement",

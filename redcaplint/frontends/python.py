@@ -45,6 +45,7 @@ IDIOMS = {
                                  "format", "replace", "join"}),
     "form_encoders": frozenset({"urlencode"}),
     "pair_views": frozenset({"items"}),
+    "collection_adds": frozenset({"append", "add", "insert", "extend"}),
     "response_body": frozenset({"text", "content", "json"}),
     "adapter_mount": "mount",  # requests' Session.mount(prefix, HTTPAdapter(...))
     # a pool's width: ThreadPoolExecutor(max_workers=8), Pool(processes=4) / Pool(4), Parallel(n_jobs=4)
