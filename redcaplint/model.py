@@ -239,10 +239,12 @@ class Dispatch:
     pool: Optional[Value] = None  # the executor / pool object, where its width may be written
 
     def covers(self, span: Span) -> bool:
-        """The work at `span` is dispatched here: inside the dispatching call, or (kind
-        "unawaited": a JavaScript promise started per element and not waited for) the call
-        itself."""
-        return self.span.contains(span) and (span != self.span or self.kind == "unawaited")
+        """The work at `span` is dispatched here: inside the dispatching call; for kind
+        "unawaited" (a promise started per element and not waited for) the call itself and
+        nothing in it — its arguments are evaluated first (`out.push(await fetchOne(id))`)."""
+        if self.kind == "unawaited":
+            return span == self.span
+        return self.span.contains(span) and span != self.span
 
 
 @dataclass(slots=True)

@@ -78,6 +78,14 @@ class ConcurrentApiCalls(Rule):
                     continue
             self.report(d.span, f"REDCap API calls dispatched in parallel ({LABELS.get(d.kind, d.kind)})")
 
+    def _requesting_spans(self) -> set:
+        found = getattr(self, "_requesting", None)
+        if found is None:
+            facts = self.ctx.facts
+            found = self._requesting = {r.span for a in facts.api_calls for r in (a, a.inner) if r is not None}
+            found.update(lc.site.call.span for lc in facts.local_calls if facts.reaches_api.get(lc.callee))
+        return found
+
     def _paced_loops(self) -> set[int]:
         """Loops whose every pass waits (`await sleep(20000)`, or a helper that sleeps): an
         un-awaited request in one starts that far from the next, not at once."""
@@ -88,6 +96,10 @@ class ConcurrentApiCalls(Rule):
 
     def _reaches_api(self, d) -> bool:
         an, facts = self.ctx.analysis, self.ctx.facts
+        if d.kind == "unawaited":
+            # the started call itself is a request, or a helper that makes one; its arguments
+            # and receiver are not (`results.push(await fetchOne(id))` waits for each)
+            return d.span in self._requesting_spans()
         scope = an.scope_of(d.span)
         for target in d.targets:
             # `gather(*tasks)`: follow the name to the coroutines it holds, assigned or added
