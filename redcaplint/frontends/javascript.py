@@ -563,7 +563,7 @@ class _Builder(TreeBuilder):
 
     def _started_per_element(self, node, call: Call) -> bool:
         """A call made once per iteration and not awaited: in a loop statement's body, or in a
-        `map` callback, with no `await` (nor `return`) between it and there. `$.ajax({async:
+        `map` callback, with no `await` (nor `yield`, `return`) between it and there. `$.ajax({async:
         false})` and XMLHttpRequest (whose open() may ask for a synchronous request) are not
         counted; a callback passed on (`.then(r => …)`) runs later, not per element."""
         sync = call.kwarg("async")  # a request's options object is spread into keywords
@@ -572,7 +572,7 @@ class _Builder(TreeBuilder):
         child, parent = node, node.parent
         while parent is not None:
             kind = parent.type
-            if kind in ("await_expression", "return_statement"):
+            if kind in ("await_expression", "yield_expression", "return_statement"):  # `yield` waits in co/sagas
                 return False
             if kind in LOOP_STATEMENTS:
                 return parent.child_by_field_name("body") == child
