@@ -58,8 +58,8 @@ class ConcurrentApiCalls(Rule):
         an = self.ctx.analysis
         reaching = [d for d in self.ctx.script.dispatches if self._reaches_api(d)]
         counted = {id(d) for d in reaching}
-        # one finding per dispatch: a promise started inside a gather is the gather's, and of
-        # `out.push(fetchOne(id))` or `fetch(u).then(…)` the request itself is reported
+        # one finding per dispatch: a promise started inside a gather (`Promise.all(ids.map(…))`)
+        # is the gather's; of requests started inside one another, the innermost is reported
         left_out: set[int] = set()
         for d in reaching:
             if d.kind != "unawaited":
