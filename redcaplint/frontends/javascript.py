@@ -555,11 +555,15 @@ class _Builder(TreeBuilder):
     def _in_loop_body(self, span: Span) -> bool:
         loops, open_ = self.script.loops, self.loop_bodies
         while self.loops_seen < len(loops):
-            open_.append(loops[self.loops_seen].body)
+            body = loops[self.loops_seen].body
+            while open_ and open_[-1].end <= body.start:
+                open_.pop()  # the stack stays one chain of nested bodies: its depth, not the file
+            open_.append(body)
             self.loops_seen += 1
         while open_ and open_[-1].end <= span.start:
             open_.pop()
-        return bool(open_) and open_[-1].contains(span)
+        # not only the top: a `map` loop is open from its call on, before its callback starts
+        return any(body.contains(span) for body in reversed(open_))
 
     def _started_per_element(self, node, call: Call) -> bool:
         """A call made once per iteration and not awaited: in a loop statement's body, or in a
