@@ -228,6 +228,11 @@ class Output:
     args: tuple[Value, ...]
 
 
+# a Dispatch kind: one call that starts its work and is not waited for (a promise made once
+# per element); it dispatches itself only, not what its arguments computed first
+UNAWAITED = "unawaited"
+
+
 @dataclass(slots=True)
 class Dispatch:
     """Work handed to a pool, `asyncio.gather`, a TaskGroup, joblib …; `targets` are the
@@ -239,10 +244,9 @@ class Dispatch:
     pool: Optional[Value] = None  # the executor / pool object, where its width may be written
 
     def covers(self, span: Span) -> bool:
-        """The work at `span` is dispatched here: inside the dispatching call; for kind
-        "unawaited" (a promise started per element and not waited for) the call itself and
-        nothing in it — its arguments are evaluated first (`out.push(await fetchOne(id))`)."""
-        if self.kind == "unawaited":
+        """The work at `span` is dispatched here: inside the dispatching call; for UNAWAITED,
+        the call itself and nothing in it (`out.push(await fetchOne(id))` waits for each)."""
+        if self.kind == UNAWAITED:
             return span == self.span
         return self.span.contains(span) and span != self.span
 

@@ -474,16 +474,16 @@ class Analysis:
         found = getattr(self, "_added", None)
         if found is None:
             adds = self.idioms["collection_adds"]
+            # an added task that is a dispatch of its own (`asyncio.create_task(…)`, a promise
+            # started per element) is that dispatch's concurrency, not the gather's
+            own = {d.span for d in self.script.dispatches}
             found = self._added = {}
             for site in self.script.calls:
                 call = site.call
                 if call.__class__ is Call and call.receiver.__class__ is Name and call.callee in adds:
-                    found.setdefault((self.scope_of(call.span), call.receiver.name), []).append(call)
-        # an added task that is a dispatch of its own (`asyncio.create_task(…)`, a promise
-        # started per element) is that dispatch's concurrency, not the gather's
-        own = {d.span for d in self.script.dispatches}
-        return [a for add in found.get((scope, name), ()) if not self.dispatched(add.span)
-                for a in add.args if a.span not in own]
+                    found.setdefault((self.scope_of(call.span), call.receiver.name), []).extend(
+                        a for a in call.args if a.span not in own)
+        return found.get((scope, name), [])
 
     def dispatches_around(self, span: Span) -> Iterator[Dispatch]:
         """The dispatches whose span contains span (or is it), innermost first."""

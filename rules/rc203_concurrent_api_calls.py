@@ -1,10 +1,10 @@
-from redcaplint.model import Call, Name
+from redcaplint.model import UNAWAITED, Call, Name
 from redcaplint.resolve import walk_values
 from redcaplint.rule import Case, Rule
 
 
 # how a dispatch kind reads in the message
-LABELS = {"unawaited": "a request started per element, none awaited", "async-each": "an async callback per element"}
+LABELS = {UNAWAITED: "a request started per element, none awaited", "async-each": "an async callback per element"}
 
 
 class ConcurrentApiCalls(Rule):
@@ -62,17 +62,17 @@ class ConcurrentApiCalls(Rule):
         # is the gather's; of requests started inside one another, the innermost is reported
         left_out: set[int] = set()
         for d in reaching:
-            if d.kind != "unawaited":
+            if d.kind != UNAWAITED:
                 continue
             for outer in an.dispatches_around(d.span):
                 if outer is d or id(outer) not in counted:
                     continue
-                left_out.add(id(d) if outer.kind != "unawaited" else id(outer))
-        paced = self._paced_loops() if any(d.kind == "unawaited" for d in reaching) else set()
+                left_out.add(id(d) if outer.kind != UNAWAITED else id(outer))
+        paced = self._paced_loops() if any(d.kind == UNAWAITED for d in reaching) else set()
         for d in reaching:
             if id(d) in left_out:
                 continue
-            if d.kind == "unawaited":
+            if d.kind == UNAWAITED:
                 loop = an.loop_of(d.span, an.scope_of(d.span))
                 if loop is not None and id(loop) in paced:
                     continue
@@ -96,7 +96,7 @@ class ConcurrentApiCalls(Rule):
 
     def _reaches_api(self, d) -> bool:
         an, facts = self.ctx.analysis, self.ctx.facts
-        if d.kind == "unawaited":
+        if d.kind == UNAWAITED:
             # the started call itself is a request, or a helper that makes one; its arguments
             # and receiver are not (`results.push(await fetchOne(id))` waits for each)
             return d.span in self._requesting_spans()

@@ -23,7 +23,7 @@ from redcaplint.frontends._handles import Handles
 from redcaplint.frontends._treesitter import TreeBuilder, first_error, joined
 from redcaplint.model import (
     CONSTRUCTOR, Assign, Attr, BinOp, Call, CallSite, Concat, Const, Dict, Dispatch, EnvLookup,
-    FunctionDef, Item, Loop, Name, Num, Option, Output, Return, Script, Seq, Sleep, Span, Str,
+    FunctionDef, Item, Loop, Name, Num, Option, Output, Return, Script, Seq, Sleep, Span, Str, UNAWAITED,
     Unknown, Value,
 )
 from redcaplint.source import Document
@@ -479,7 +479,7 @@ class _Builder(TreeBuilder):
         if self._in_loop_body(span) and self._started_per_element(node, call):
             # a promise is running as soon as it is made: one per element, none waited for, is
             # every element's request at once
-            s.dispatches.append(Dispatch(span, "unawaited", (call,)))
+            s.dispatches.append(Dispatch(span, UNAWAITED, (call,)))
         if receiver_name and base in ("append", "set") and len(call.args) == 2:
             copied = self.copied_pairs(span, call.args)
             if copied is not None:  # every pair of an object appended: dst gets all of src
