@@ -65,6 +65,7 @@ STREAM_TLS_OPTIONS = {"verify_peer", "verify_peer_name"}  # a stream context's `
 # `(Integer` as the start of a cast and stops. (`int`, `string`, `bool`, `float` are reserved
 # and cannot name a class: a real error.) The name's last letter becomes `_` for the grammar;
 # names are read from the source, so nothing else changes.
+CLASS_DECLARATION = re.compile(r"\bclass\s+([A-Za-z_][A-Za-z0-9_]*)")
 CAST_NAMED_CLASS = re.compile(r"(?<![\w$\\>:])(?:integer|boolean|double|real|binary|object|unset)(?=\s*::)", re.I)
 
 
@@ -75,6 +76,13 @@ class _Builder(TreeBuilder):
         self.contexts: dict[str, Value] = {}  # stream context variable → its options
         self._arrays: dict[str, Dict] = {}  # variable → the array literal last assigned to it
         self._arrays_read = 0  # how many of script.assigns _arrays has read
+        self._class_names: Optional[set[str]] = None
+
+    def class_names(self) -> set[str]:
+        """The classes this file declares (read once, when a static call first asks)."""
+        if self._class_names is None:
+            self._class_names = set(CLASS_DECLARATION.findall(self.text))
+        return self._class_names
 
     def prepare(self, region: str) -> str:
         if "::" not in region:
@@ -216,7 +224,12 @@ class _Builder(TreeBuilder):
             scope, name = node.child_by_field_name("scope"), node.child_by_field_name("name")
             if scope is None or name is None:
                 return Unknown(span)
-            callee = f"{self.t(scope).lstrip(chr(92))}::{self.t(name)}"
+            owner = self.t(scope).lstrip(chr(92))
+            if owner.lower() in ("self", "static", "parent") or owner in self.class_names():
+                # self::call(…), RC::callApi(…): a method of a same-file class, as $this->call(…)
+                receiver, callee = Name(self.span(scope), owner), self.t(name)
+            else:
+                callee = f"{owner}::{self.t(name)}"
             args_node = node.child_by_field_name("arguments")
         else:  # new Foo(…): the constructor
             named = node.named_children
